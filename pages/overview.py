@@ -1,0 +1,21 @@
+"""Overview: what is in the project, at a glance."""
+
+import streamlit as st
+
+from qualbench import analysis, documents
+from ui import project, widgets
+
+db = project.db()
+facts = analysis.summary(db)
+st.title(facts["project"])
+widgets.flash()
+cols = st.columns(5)
+for col, (label, key) in zip(cols, [("Documents", "documents"), ("Coded documents", "coded_documents"),
+                                    ("Codes", "codes"), ("Codings", "codings"), ("Coders", "coders")]):
+    col.metric(label, facts[key])
+
+if not project.coder():
+    st.info("Choose who is coding in the sidebar; every coding and change is recorded under that name.")
+st.subheader("Documents")
+table = documents.table(db)
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")

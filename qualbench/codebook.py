@@ -1,0 +1,488 @@
+"""The codebook: ``codebook.yaml`` <-> database, validation, and code look-ups.
+
+The YAML format (documented in the README)::
+
+    codebook: Title of the project's codebook     # optional
+    codes:
+      - name: Cross-pressure                      # required, no "/"
+        color: "#c0392b"                          # hex #RRGGBB
+        shortcut: "1"                             # optional, one key, unique
+        description: What the code means
+        inclusion: When to apply it
+        exclusion: When not to
+        example: A typical passage
+        children: [...]                           # codes nested under this one
+      - name: A code placed by path
+        parent: Cross-pressure                    # instead of nesting (flat lists)
+
+Loading validates the whole file first and reports every problem with its line;
+only a file without problems changes the database. Loading into a project that
+already has codes merges: codes are matched by path (``Parent/Child``), new ones
+are added, definitions updated, and nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+import yaml
+
+from . import store
+from .errors import CodebookProblem, NotFound, QualbenchError
+
+FIELDS = ("color", "shortcut", "description", "inclusion", "exclusion", "example")
+CODE_KEYS = {"name", "children", "parent", *FIELDS}
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_COLOR = "#888888"
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+@dataclass
+class CodeSpec:
+    """One code as read from a file, before it is matched against the database."""
+
+    name: str
+    parent_path: str | None
+    fields: dict
+    position: int
+    line: int | None = None
+    children: list["CodeSpec"] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent_path}/{self.name}" if self.parent_path else self.name
+
+
+# --- reading YAML with line numbers ----------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping as ``__line__``."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def read_yaml(source: str | Path | bytes, *, name: str | None = None) -> tuple[str | None, list[dict], str]:
+    """Parse a YAML codebook into (title, raw code dicts with ``__line__``, file label)."""
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).suffix):
+        path = Path(source)
+        label = name or path.name
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            raise CodebookProblem(f"{label}: cannot be read ({exc.strerror}).") from exc
+    label = name or "codebook"
+    if isinstance(source, bytes):
+        try:
+            source = source.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            source = source.decode("cp1252", errors="replace")
+    try:
+        data = yaml.load(source, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise CodebookProblem(f"{label}: not valid YAML{where}: {getattr(exc, 'problem', exc)}.") from exc
+    if data is None:
+        raise CodebookProblem(f"{label}: the file is empty.")
+    title = None
+    if isinstance(data, dict):
+        title = data.get("codebook")
+        unknown = set(data) - {"codebook", "codes", "__line__"}
+        if unknown:
+            raise CodebookProblem(f"{label}: unknown top-level key(s) {', '.join(sorted(map(str, unknown)))} (expected codebook, codes).")
+        data = data.get("codes")
+    if not isinstance(data, list) or not data:
+        raise CodebookProblem(f"{label}: no codes found (expected a list under `codes:`).")
+    return (str(title) if title else None), data, label
+
+
+def parse_specs(items: list, label: str) -> list[CodeSpec]:
+    """Validate raw code dicts into a flat, parent-first list of CodeSpecs.
+
+    Collects every problem (with its line) and raises one CodebookProblem listing
+    them all: unknown keys, empty or duplicate names, "/" in a name, bad colours,
+    duplicate shortcuts, unknown parents and parent cycles.
+    """
+    problems: list[str] = []
+    flat: list[CodeSpec] = []
+    placed_by_parent: list[CodeSpec] = []
+
+    def at(raw, text):
+        line = raw.get("__line__") if isinstance(raw, dict) else None
+        problems.append(f"{label}, line {line}: {text}" if line else f"{label}: {text}")
+
+    def walk(raw_list, parent: str | None):
+        if not isinstance(raw_list, list):
+            at({}, f"`children` of {parent} must be a list of codes.")
+            return
+        for position, raw in enumerate(raw_list):
+            if not isinstance(raw, dict):
+                at({}, f"expected a code (a mapping with name, color, ...), found {raw!r}.")
+                continue
+            unknown = set(raw) - CODE_KEYS - {"__line__"}
+            if unknown:
+                at(raw, f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (allowed: {', '.join(sorted(CODE_KEYS))}).")
+            name = " ".join(str(raw.get("name") or "").split())
+            if not name:
+                at(raw, "a code has an empty name.")
+                continue
+            if "/" in name:
+                at(raw, f"code name “{name}” contains “/”, which separates parent and child in paths.")
+            fields = {}
+            for key in FIELDS:
+                value = raw.get(key)
+                fields[key] = "" if value is None else str(value).strip()
+            if fields["color"] and not COLOR.match(fields["color"]):
+                at(raw, f"code “{name}” has a bad colour {fields['color']!r} (use #RRGGBB, e.g. #c0392b).")
+            if fields["shortcut"] and len(fields["shortcut"]) != 1:
+                at(raw, f"code “{name}” has shortcut {fields['shortcut']!r}; a shortcut is one key.")
+            own_parent = raw.get("parent")
+            if own_parent is not None and parent is not None:
+                at(raw, f"code “{name}” is nested under {parent} and also names parent {own_parent!r}; use one.")
+            spec = CodeSpec(name, parent, fields, position, raw.get("__line__"))
+            if own_parent is not None:
+                spec.parent_path = "/".join(p.strip() for p in str(own_parent).split("/")) or None
+                placed_by_parent.append(spec)
+            flat.append(spec)
+            if raw.get("children") is not None:
+                walk(raw["children"], spec.path if own_parent is None else None)
+
+    walk(items, None)
+    by_path: dict[str, CodeSpec] = {}
+    for spec in flat:
+        if spec in placed_by_parent:
+            continue
+        if spec.path in by_path:
+            problems.append(f"{label}, line {spec.line}: duplicate code “{spec.path}” (first at line {by_path[spec.path].line}); names must be unique among siblings.")
+        by_path[spec.path] = spec
+    # codes placed with `parent:` may refer to each other: resolve by name or path, find cycles
+    names = {}
+    for spec in flat:
+        names.setdefault(spec.name, []).append(spec)
+    parent_of: dict[int, CodeSpec | None] = {}
+    for spec in placed_by_parent:
+        ref = spec.parent_path
+        target = by_path.get(ref) or (names.get(ref, [None])[0] if len(names.get(ref, [])) == 1 else None)
+        if target is None:
+            problems.append(f"{label}, line {spec.line}: code “{spec.name}” names parent “{ref}”, which is not in the codebook.")
+        parent_of[id(spec)] = target
+    for spec in placed_by_parent:
+        seen, node = [spec], parent_of.get(id(spec))
+        while node is not None and id(node) in parent_of:
+            if node is spec:
+                chain = " → ".join(s.name for s in seen + [spec])
+                problems.append(f"{label}, line {spec.line}: parent cycle: {chain}.")
+                break
+            seen.append(node)
+            node = parent_of.get(id(node))
+    if not problems:
+        # fix the paths of codes placed by `parent:` now that parents are known
+        def path_of(spec):
+            target = parent_of.get(id(spec), "nested")
+            if target == "nested":
+                return spec.path
+            return f"{path_of(target)}/{spec.name}" if target else spec.name
+
+        for spec in placed_by_parent:
+            spec.parent_path = path_of(parent_of[id(spec)]) if parent_of[id(spec)] else None
+        seen_paths: dict[str, CodeSpec] = {}
+        for spec in flat:
+            if spec.path in seen_paths and seen_paths[spec.path] is not spec:
+                problems.append(f"{label}, line {spec.line}: duplicate code “{spec.path}” (also at line {seen_paths[spec.path].line}).")
+            seen_paths[spec.path] = spec
+        flat.sort(key=lambda s: s.path.count("/"))  # parents before children
+    shortcuts: dict[str, CodeSpec] = {}
+    for spec in flat:
+        key = spec.fields["shortcut"].lower()
+        if key:
+            if key in shortcuts:
+                problems.append(f"{label}, line {spec.line}: shortcut {key!r} of “{spec.name}” is already used by “{shortcuts[key].name}”.")
+            shortcuts[key] = spec
+    if problems:
+        raise CodebookProblem(f"{label}: {len(problems)} problem(s): " + " | ".join(problems), problems)
+    return flat
+
+
+# --- the codebook in the database ----------------------------------------------------
+
+
+def codes(db: sqlite_utils.Database) -> list[dict]:
+    """All codes in tree order (parents before children, siblings by position), each with ``path`` and ``depth``."""
+    rows = store.rows(db, "SELECT * FROM codes ORDER BY position, id")
+    children: dict[int | None, list[dict]] = {}
+    for row in rows:
+        children.setdefault(row["parent_id"], []).append(row)
+    out: list[dict] = []
+
+    def walk(parent_id, prefix, depth):
+        for row in children.get(parent_id, []):
+            row["path"] = f"{prefix}/{row['name']}" if prefix else row["name"]
+            row["depth"] = depth
+            out.append(row)
+            walk(row["id"], row["path"], depth + 1)
+
+    walk(None, "", 0)
+    return out
+
+
+def paths(db: sqlite_utils.Database) -> dict[int, str]:
+    """Code id -> ``Parent/Child`` path."""
+    return {c["id"]: c["path"] for c in codes(db)}
+
+
+def resolve(db: sqlite_utils.Database, code: int | str) -> dict:
+    """A code by id, path (``Parent/Child``) or unique name."""
+    key = str(code).strip()
+    all_codes = codes(db)
+    if isinstance(code, int) or key.isdigit():
+        found = [c for c in all_codes if c["id"] == int(key)]
+    else:
+        wanted = "/".join(part.strip() for part in key.split("/"))
+        found = [c for c in all_codes if c["path"] == wanted] or [c for c in all_codes if c["name"] == wanted]
+    if not found:
+        raise NotFound(f"No code “{code}” in the codebook (give a name or a path like Parent/Child).")
+    if len(found) > 1:
+        options = ", ".join(c["path"] for c in found)
+        raise QualbenchError(f"Several codes are named “{code}” ({options}); give the path instead.")
+    return found[0]
+
+
+def descendants(db: sqlite_utils.Database, code_id: int) -> list[int]:
+    """The code and every code below it."""
+    result = store.rows(db, """
+        WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN tree t ON c.parent_id = t.id)
+        SELECT id FROM tree""", [code_id])
+    return [r["id"] for r in result]
+
+
+@dataclass
+class Change:
+    """One line of a merge plan: ``action`` is add, update or keep."""
+
+    action: str
+    path: str
+    details: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if self.action == "update":
+            fields = ", ".join(sorted(self.details))
+            return f"update {self.path} ({fields})"
+        if self.action == "keep":
+            return f"keep {self.path} (not in the file; codes are never deleted by a load)"
+        return f"{self.action} {self.path}"
+
+
+def plan(db: sqlite_utils.Database, specs: list[CodeSpec]) -> list[Change]:
+    """What loading ``specs`` would change: matched by path, nothing deleted."""
+    existing = {c["path"]: c for c in codes(db)}
+    changes = []
+    for spec in specs:
+        current = existing.get(spec.path)
+        wanted = {k: v for k, v in spec.fields.items() if v}  # an empty field in the file erases nothing
+        if current is None:
+            changes.append(Change("add", spec.path))
+            continue
+        diff = {}
+        for key, value in wanted.items():
+            old = current.get(key) or ""
+            if value != old:
+                diff[key] = (old, value)
+        if current["position"] != spec.position:
+            diff["position"] = (current["position"], spec.position)
+        if diff:
+            changes.append(Change("update", spec.path, diff))
+    wanted_paths = {s.path for s in specs}
+    changes += [Change("keep", p) for p in existing if p not in wanted_paths]
+    return changes
+
+
+def load(db: sqlite_utils.Database, source: str | Path | bytes, *, who: str, name: str | None = None, dry_run: bool = False) -> list[Change]:
+    """Validate a YAML (or .qdc) codebook and merge it into the project; returns the plan.
+
+    Nothing is written when the file has any problem or when ``dry_run`` is set.
+    """
+    label = name or (Path(source).name if isinstance(source, (str, Path)) and "\n" not in str(source) else "codebook")
+    if label.lower().endswith(".qdc"):
+        from .export import refi
+
+        title, specs = refi.read_qdc(source, name=label)
+    else:
+        title, items, label = read_yaml(source, name=name)
+        specs = parse_specs(items, label)
+    changes = plan(db, specs)
+    if dry_run:
+        return changes
+    final = {c["path"]: (c.get("shortcut") or "").lower() for c in codes(db)}
+    final.update({sp.path: sp.fields["shortcut"].lower() for sp in specs if sp.fields["shortcut"]})
+    owners: dict[str, list[str]] = {}
+    for path, key in final.items():
+        if key:
+            owners.setdefault(key, []).append(path)
+    clashes = [f"shortcut {key!r} would belong to both {' and '.join(p)}" for key, p in owners.items() if len(p) > 1]
+    if clashes:
+        raise CodebookProblem(f"{label}: " + "; ".join(clashes), clashes)
+    with db.atomic():
+        ids = {c["path"]: c["id"] for c in codes(db)}
+        by_path = {s.path: s for s in specs}
+        for i, change in enumerate(changes):
+            spec = by_path.get(change.path)
+            if change.action == "add":
+                row = dict(spec.fields, name=spec.name, position=spec.position,
+                           parent_id=ids.get(spec.parent_path) if spec.parent_path else None)
+                row["color"] = row["color"] or PALETTE[len(ids) % len(PALETTE)]
+                row["shortcut"] = row["shortcut"] or None
+                ids[spec.path] = db["codes"].insert(row).last_pk
+                store.record(db, who=who, action="add", entity="code", entity_id=ids[spec.path], after=dict(row, path=spec.path))
+            elif change.action == "update":
+                new = {k: v[1] for k, v in change.details.items()}
+                if "shortcut" in new:
+                    new["shortcut"] = new["shortcut"] or None
+                db["codes"].update(ids[spec.path], new)
+                store.record(db, who=who, action="update", entity="code", entity_id=ids[spec.path],
+                             before={k: v[0] for k, v in change.details.items()}, after=new)
+        if title:
+            db["project"].upsert({"key": "codebook_title", "value": title}, pk="key")
+    return changes
+
+
+# --- writing YAML -------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper, value: str):
+    style = ">" if len(value) > 72 and "\n" not in value and value == value.strip() else None
+    if value.startswith("#"):
+        style = '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def to_tree(db: sqlite_utils.Database) -> list[dict]:
+    """The codebook as nested dicts in the YAML format's key order."""
+    all_codes = codes(db)
+    nodes = {}
+    roots = []
+    for c in all_codes:
+        node = {"name": c["name"], "color": c["color"]}
+        if c.get("shortcut"):
+            node["shortcut"] = c["shortcut"]
+        for key in ("description", "inclusion", "exclusion", "example"):
+            node[key] = c[key] or ""
+        nodes[c["id"]] = node
+        if c["parent_id"] is None:
+            roots.append(node)
+        else:
+            nodes[c["parent_id"]].setdefault("children", []).append(node)
+    return roots
+
+
+def dump_yaml(db: sqlite_utils.Database) -> str:
+    """The codebook in the ``codebook.yaml`` format; dumping what was loaded gives the same text."""
+    title = store.get_setting(db, "codebook_title")
+    header = "# Qualbench codebook. Format: see README, \"codebook.yaml\".\n"
+    body = {"codebook": title, "codes": to_tree(db)} if title else {"codes": to_tree(db)}
+    return header + yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, indent=2)
+
+
+def dump(db: sqlite_utils.Database, out: str | Path) -> Path:
+    """Write the codebook to ``out``; the format follows the extension (.yaml/.yml, .qdc, .docx)."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        data = dump_yaml(db).encode("utf-8")
+    elif suffix == ".qdc":
+        from .export import refi
+
+        data = refi.codebook_qdc(db)
+    elif suffix == ".docx":
+        from .export import docx as docx_export
+
+        data = docx_export.codebook_docx(db)
+    else:
+        raise QualbenchError(f"{out.name}: cannot write a codebook as {suffix or 'a file without extension'} (use .yaml, .qdc or .docx).")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise QualbenchError(f"{out}: cannot be written ({exc.strerror}).") from exc
+    return out
+
+
+def undo_event(db: sqlite_utils.Database, event: dict, *, who: str) -> str:
+    """Reverse one codebook event (called by :func:`qualbench.coding.undo`)."""
+    import json
+
+    before = json.loads(event["before"]) if event["before"] else None
+    after = json.loads(event["after"]) if event["after"] else None
+    code_id = event["entity_id"]
+    with db.atomic():
+        if event["action"] == "add":
+            used = store.rows(db, "SELECT (SELECT count(*) FROM codings WHERE code_id = :id) + (SELECT count(*) FROM codes WHERE parent_id = :id) AS n", {"id": code_id})
+            if used[0]["n"]:
+                raise QualbenchError("The code added last already has codings or children; remove those first.")
+            db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+            what = f"removed the code “{after.get('path', after.get('name'))}” just added"
+        elif event["action"] == "update":
+            db["codes"].update(code_id, before)
+            what = "reverted the code's change"
+        else:
+            raise QualbenchError(f"Undoing a code's {event['action']} is not possible here.")
+        store.record(db, who=who, action="undo", entity="code", entity_id=code_id, before=after, after=before, undoes=event["id"])
+    return what
+
+
+def add_code(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    who: str,
+    parent: int | str | None = None,
+    color: str | None = None,
+    **definition,
+) -> int:
+    """Add one code (under ``parent``, a name, path or id) at the end of its siblings; returns its id.
+
+    ``definition`` may hold description, inclusion, exclusion, example, shortcut.
+    """
+    name = " ".join((name or "").split())
+    unknown = set(definition) - set(FIELDS)
+    if unknown:
+        raise QualbenchError(f"Unknown code field(s): {', '.join(sorted(unknown))}.")
+    if not name:
+        raise CodebookProblem("A code needs a name.")
+    if "/" in name:
+        raise CodebookProblem(f"Code name “{name}” contains “/”, which separates parent and child in paths.")
+    if len(name) > 200:
+        raise CodebookProblem("A code name can be at most 200 characters; put the rest in the description.")
+    parent_row = resolve(db, parent) if parent is not None else None
+    parent_id = parent_row["id"] if parent_row else None
+    siblings = store.rows(db, "SELECT name, position FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0)", [parent_id])
+    if any(s["name"] == name for s in siblings):
+        where = f"under “{parent_row['path']}”" if parent_row else "at the top level"
+        raise CodebookProblem(f"There is already a code “{name}” {where}.")
+    color = color or PALETTE[len(codes(db)) % len(PALETTE)]
+    if not COLOR.match(color):
+        raise CodebookProblem(f"Bad colour {color!r} (use #RRGGBB, e.g. #c0392b).")
+    shortcut = (definition.pop("shortcut", None) or "").strip() or None
+    if shortcut and store.rows(db, "SELECT 1 FROM codes WHERE lower(shortcut) = lower(?)", [shortcut]):
+        raise CodebookProblem(f"Shortcut {shortcut!r} is already used by another code.")
+    row = {"name": name, "parent_id": parent_id, "color": color, "shortcut": shortcut,
+           "position": max([s["position"] for s in siblings], default=-1) + 1,
+           **{k: (definition.get(k) or "").strip() for k in ("description", "inclusion", "exclusion", "example")}}
+    with db.atomic():
+        code_id = db["codes"].insert(row).last_pk
+        path = f"{parent_row['path']}/{name}" if parent_row else name
+        store.record(db, who=who, action="add", entity="code", entity_id=code_id, after=dict(row, path=path))
+    return code_id

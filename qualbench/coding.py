@@ -1,0 +1,237 @@
+"""Codings: apply, remove and adjust codes on passages; memos; undo.
+
+Offsets are 0-based code-point indices into the document's Python ``str``,
+end exclusive: ``text[start:end]`` is the excerpt. Every change writes the
+coding's full row before and after into ``events`` in the same transaction, and
+:func:`undo` uses exactly those rows to reverse the coder's last change.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlite_utils
+
+from . import codebook, documents, store
+from .errors import NotFound, QualbenchError
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _coding(db: sqlite_utils.Database, coding_id: int) -> dict:
+    found = store.rows(db, "SELECT * FROM codings WHERE id = ?", [coding_id])
+    if not found:
+        raise NotFound(f"No coding {coding_id} (it may have been removed already).")
+    return found[0]
+
+
+def _check_range(doc: dict, start: int, end: int) -> None:
+    n = len(doc["text"])
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise QualbenchError("Start and end must be whole numbers (character offsets).")
+    if start < 0 or end > n:
+        raise QualbenchError(f"Offsets {start}-{end} fall outside “{doc['title']}”, which has {n} characters (0-{n}).")
+    if start >= end:
+        raise QualbenchError(f"Start ({start}) must be before end ({end}); select at least one character.")
+    if not doc["text"][start:end].strip():
+        raise QualbenchError("The selection holds only white space; select some words.")
+
+
+def apply(
+    db: sqlite_utils.Database,
+    document: int | str,
+    code: int | str,
+    start: int,
+    end: int,
+    *,
+    coder: str,
+    memo: str = "",
+) -> int:
+    """Code ``text[start:end]`` of a document with a code; returns the new coding's id.
+
+    The same coder applying the same code to the exact same range twice is refused.
+    """
+    doc = documents.resolve(db, document)
+    code_row = codebook.resolve(db, code)
+    _check_range(doc, start, end)
+    coder = store.ensure_coder(db, coder)
+    exists = store.rows(db, 'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? AND coder = ?',
+                        [doc["id"], code_row["id"], start, end, coder])
+    if exists:
+        raise QualbenchError(f"{coder} has already coded this passage with “{code_row['path']}”.")
+    row = {"document_id": doc["id"], "code_id": code_row["id"], "start": start, "end": end,
+           "coder": coder, "memo": (memo or "").strip(), "created_at": store.now()}
+    with db.atomic():
+        coding_id = db["codings"].insert(row).last_pk
+        store.record(db, who=coder, action="add", entity="coding", entity_id=coding_id, after=dict(row, id=coding_id))
+    return coding_id
+
+
+def apply_many(db: sqlite_utils.Database, rows: list[dict], *, who: str) -> int:
+    """Insert many codings in one transaction with one event (sample project, REFI import, autocode).
+
+    Each row has document_id, code_id, start, end, coder and optionally memo and
+    created_at; ranges are checked against the document texts.
+    """
+    lengths = {r["id"]: r["n"] for r in store.rows(db, "SELECT id, length(text) AS n FROM documents")}
+    clean = []
+    for r in rows:
+        n = lengths.get(r["document_id"])
+        if n is None or not (0 <= r["start"] < r["end"] <= n):
+            raise QualbenchError(f"Coding {r['start']}-{r['end']} does not fit document {r['document_id']}.")
+        clean.append({"document_id": r["document_id"], "code_id": r["code_id"], "start": r["start"], "end": r["end"],
+                      "coder": r["coder"], "memo": r.get("memo") or "", "created_at": r.get("created_at") or store.now()})
+    with db.atomic():
+        for name in sorted({r["coder"] for r in clean}):
+            store.ensure_coder(db, name, who=who)
+        db["codings"].insert_all(clean, ignore=True)
+        store.record(db, who=who, action="add-many", entity="coding", after={"count": len(clean)})
+    return len(clean)
+
+
+def remove(db: sqlite_utils.Database, coding_id: int, *, who: str) -> None:
+    """Remove a coding (and its coding memos, which the event keeps)."""
+    row = _coding(db, coding_id)
+    memos = store.rows(db, "SELECT * FROM memos WHERE target_type = 'coding' AND target_id = ?", [coding_id])
+    with db.atomic():
+        db.execute("DELETE FROM memos WHERE target_type = 'coding' AND target_id = ?", [coding_id])
+        db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+        store.record(db, who=who, action="remove", entity="coding", entity_id=coding_id, before=dict(row, memos=memos))
+
+
+def update(
+    db: sqlite_utils.Database,
+    coding_id: int,
+    *,
+    who: str,
+    memo: str | None = None,
+    code: int | str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> dict:
+    """Change a coding's memo, code or range (widen/narrow); returns the new row."""
+    row = _coding(db, coding_id)
+    changes: dict = {}
+    if memo is not None and memo.strip() != row["memo"]:
+        changes["memo"] = memo.strip()
+    if code is not None:
+        new_code = codebook.resolve(db, code)["id"]
+        if new_code != row["code_id"]:
+            changes["code_id"] = new_code
+    if start is not None or end is not None:
+        doc = documents.resolve(db, row["document_id"])
+        s, e = start if start is not None else row["start"], end if end is not None else row["end"]
+        _check_range(doc, s, e)
+        if (s, e) != (row["start"], row["end"]):
+            changes.update(start=s, end=e)
+    if not changes:
+        return row
+    new = dict(row, **changes)
+    clash = store.rows(db, 'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? AND coder = ? AND id != ?',
+                       [new["document_id"], new["code_id"], new["start"], new["end"], new["coder"], coding_id])
+    if clash:
+        raise QualbenchError("That would make this coding identical to another coding by the same coder.")
+    with db.atomic():
+        db["codings"].update(coding_id, changes)
+        store.record(db, who=who, action="update", entity="coding", entity_id=coding_id, before=row, after=new)
+    return new
+
+
+def codings(db: sqlite_utils.Database, *, document: int | str | None = None, coder: str | None = None, code: int | str | None = None):
+    """Codings as a DataFrame: id, document_id, document, code_id, code (path), color, start, end, coder, memo, created_at, excerpt."""
+    import pandas as pd
+
+    where, params = [], []
+    if document is not None:
+        where.append("c.document_id = ?")
+        params.append(documents.resolve(db, document)["id"])
+    if coder is not None:
+        if not store.rows(db, "SELECT 1 FROM coders WHERE name = ?", [coder]):
+            raise NotFound(f"No coder “{coder}” in this project.")
+        where.append("c.coder = ?")
+        params.append(coder)
+    if code is not None:
+        where.append("c.code_id = ?")
+        params.append(codebook.resolve(db, code)["id"])
+    sql = f"""SELECT c.id, c.document_id, d.title AS document, c.code_id, k.color, c.start, c."end", c.coder, c.memo,
+                     c.created_at, substr(d.text, c.start + 1, c."end" - c.start) AS excerpt
+              FROM codings c JOIN documents d ON d.id = c.document_id JOIN codes k ON k.id = c.code_id
+              {"WHERE " + " AND ".join(where) if where else ""} ORDER BY c.document_id, c.start, c."end", c.id"""
+    frame = pd.DataFrame(store.rows(db, sql, params),
+                         columns=["id", "document_id", "document", "code_id", "color", "start", "end", "coder", "memo", "created_at", "excerpt"])
+    code_paths = codebook.paths(db)
+    frame.insert(4, "code", frame["code_id"].map(code_paths))
+    return frame
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a selection to whole words (a selection that starts or ends mid-word takes the whole word)."""
+    start, end = max(0, start), min(len(text), end)
+    while start > 0 and _WORD.match(text[start - 1]) and _WORD.match(text[start]):
+        start -= 1
+    while end < len(text) and _WORD.match(text[end]) and _WORD.match(text[end - 1]):
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --- undo -----------------------------------------------------------------------------
+
+
+def undoable(db: sqlite_utils.Database, who: str, *, limit: int = 10) -> list[dict]:
+    """The coder's most recent changes that can still be undone, newest first."""
+    result = store.rows(db, """
+        SELECT e.* FROM events e
+        WHERE e.who = ? AND e.undoes IS NULL AND e.action != 'add-many'
+          AND e.entity IN ('coding', 'document', 'code')
+          AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.id)
+        ORDER BY e.id DESC LIMIT ?""", [who, limit])
+    return result
+
+
+def undo(db: sqlite_utils.Database, *, who: str) -> str:
+    """Reverse the coder's last undoable change; returns what was undone, in words."""
+    import json
+
+    candidates = undoable(db, who, limit=1)
+    if not candidates:
+        raise QualbenchError(f"{who} has nothing left to undo.")
+    event = candidates[0]
+    before = json.loads(event["before"]) if event["before"] else None
+    after = json.loads(event["after"]) if event["after"] else None
+    entity, action = event["entity"], event["action"]
+    if entity == "document":
+        if action == "delete":
+            documents.restore_document(db, before, who=who, undoes=event["id"])
+            return f"restored document “{before['document']['title']}”"
+        if action == "set-attributes":
+            with db.atomic():
+                db.execute("DELETE FROM document_attributes WHERE document_id = ?", [event["entity_id"]])
+                db["document_attributes"].insert_all({"document_id": event["entity_id"], "name": k, "value": v} for k, v in before.items())
+                store.record(db, who=who, action="set-attributes", entity="document", entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
+            return "restored the document's attributes"
+        if action == "update":
+            with db.atomic():
+                db["documents"].update(event["entity_id"], before)
+                store.record(db, who=who, action="update", entity="document", entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
+            return "restored the document's title and kind"
+        raise QualbenchError(f"An import cannot be undone here; delete the document instead.")
+    if entity == "code":
+        return codebook.undo_event(db, event, who=who)
+    with db.atomic():
+        if action == "add":
+            db.execute("DELETE FROM codings WHERE id = ?", [event["entity_id"]])
+            what = "removed the coding just added"
+        elif action == "remove":
+            memos = before.pop("memos", [])
+            db["codings"].insert(before)
+            db["memos"].insert_all(memos)
+            what = "put back the removed coding"
+        else:
+            db["codings"].update(event["entity_id"], {k: before[k] for k in ("code_id", "start", "end", "memo")})
+            what = "reverted the coding's change"
+        store.record(db, who=who, action="undo", entity=entity, entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
+    return what

@@ -1,0 +1,683 @@
+"""Documents: importers for txt, md, docx, odt, rtf, pdf, vtt and srt, and document CRUD.
+
+An importer turns a file's bytes into normalised text (NFC, ``\\n`` newlines, no
+BOM) and a list of turns: speaker turns of a transcript or paragraphs of notes,
+as code-point offset ranges into that text. A transcript turn's range covers what
+was said, not the ``Speaker:`` label in front of it.
+
+Each import is one transaction: a file that fails changes nothing, and the same
+text imported twice (same sha256 after normalisation) is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+from lxml import etree
+
+from . import store
+from .errors import ImportProblem, NotFound, QualbenchError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # one document; a larger upload is refused before it is read
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # docx/odt are zip archives: refuse bombs before inflating
+MAX_ZIP_RATIO = 200
+FORMATS = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
+    ".odt": "odt", ".rtf": "rtf", ".pdf": "pdf", ".vtt": "vtt", ".srt": "srt",
+}
+
+
+@dataclass
+class Turn:
+    start: int
+    end: int
+    speaker: str | None = None
+    timestamp: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """What an importer makes of a file, before it is stored."""
+
+    text: str
+    turns: list[Turn] = field(default_factory=list)
+    format: str = "txt"
+    encoding: str | None = None
+    is_transcript: bool = False
+
+
+# --- text helpers ----------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """NFC, ``\\n`` newlines, no BOM, no trailing spaces on lines, no leading/trailing blank lines."""
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x0c", "\n\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = unicodedata.normalize("NFC", text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n")
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode text bytes: BOMs first (UTF-8, UTF-16, UTF-32), then UTF-8, then cp1252, then latin-1.
+
+    Danish text exported from older Windows programs usually arrives as cp1252; its
+    "æøå" survive the fallback. Bytes that decode to control characters under every
+    guess (a binary file renamed to .txt) are refused.
+    """
+    boms = [
+        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    ]
+    candidates = [enc for bom, enc in boms if data.startswith(bom)][:1]
+    if not candidates and len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        # UTF-16 without a BOM: every other byte of Latin text is zero.
+        candidates = ["utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"]
+    candidates += ["utf-8", "cp1252", "latin-1"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, UnicodeError):
+            continue
+        if len(_CONTROL.findall(text)) <= max(2, len(text) // 1000):
+            return text, encoding.replace("-sig", "")
+    raise ImportProblem(f"{name}: this is not readable text in any encoding Qualbench knows (is it a binary file?).")
+
+
+# --- speaker turns and paragraphs ------------------------------------------------
+
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_LABEL = re.compile(
+    rf"^(?:[\[(]?(?P<ts>{_TIME})[\])]?\s*[-–]?\s*)?"  # optional [00:12:03]
+    r"(?P<speaker>[A-ZÆØÅÄÖÜ][\w.'’-]*(?: [A-ZÆØÅÄÖÜ][\w.'’-]*){0,3}|I|R|Q|A)"  # Interviewer, I, R, Lone, Amir Haddad
+    r"\s*:(?:[ \t]+(?=\S)|[ \t]*$)"  # text follows on the line, or on the next lines
+)
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Blocks of text separated by blank lines; lines when the text has no blank lines."""
+    sep = r"\n\s*\n" if "\n\n" in text else r"\n"
+    spans, pos = [], 0
+    for m in re.finditer(sep, text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def paragraph_turns(text: str) -> list[Turn]:
+    """Paragraphs of notes as turns (no speaker)."""
+    turns = []
+    for a, b in _paragraph_spans(text):
+        a, b = _strip_span(text, a, b)
+        if a < b:
+            turns.append(Turn(a, b))
+    return turns
+
+
+def speaker_turns(text: str) -> list[Turn] | None:
+    """Speaker turns of a transcript, or None when the text does not read as one.
+
+    A line that starts with a label ("Interviewer:", "I:", "R:", "Lone:",
+    "[00:12:03] Lone:") starts a turn; following lines without a label continue it.
+    The text reads as a transcript when two or more speakers take three or more
+    turns, and either half of its paragraphs start with a label or (text without
+    blank lines, as from PDF and RTF) the labelled turns cover 60 % of the text.
+    """
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    labelled = [(p, _LABEL.match(line)) for p, line in lines]
+    speakers = {m.group("speaker") for _, m in labelled if m}
+    if len(speakers) < 2 or sum(1 for _, m in labelled if m) < 3:
+        return None
+    turns: list[Turn] = []
+    current: Turn | None = None
+    label_chars = 0
+    for (p, line), (_, m) in zip(lines, labelled):
+        if m:
+            if current:
+                turns.append(current)
+            ts = m.group("ts")
+            current = Turn(p + m.end(), p + len(line), m.group("speaker"), _norm_time(ts) if ts else None)
+            label_chars += m.end()
+        elif not line.strip():
+            if current and current.speaker is None:
+                turns.append(current)
+                current = None
+        elif current is None:
+            current = Turn(p, p + len(line))
+        else:
+            current.end = p + len(line)
+    if current:
+        turns.append(current)
+    out = []
+    for t in turns:
+        t.start, t.end = _strip_span(text, t.start, t.end)
+        if t.start < t.end:
+            out.append(t)
+    if "\n\n" in text:  # paragraphs: at least half of them start with a speaker label
+        paragraphs = _paragraph_spans(text)
+        starts = {p for p, m in labelled if m}
+        enough = sum(1 for a, _ in paragraphs if a in starts) >= len(paragraphs) / 2
+    else:  # lines (PDF, RTF): labelled turns, with their wrapped lines, cover most of the text
+        enough = label_chars + sum(t.end - t.start for t in out if t.speaker) >= 0.6 * len(text.strip())
+    return out if enough else None
+
+
+def _norm_time(ts: str) -> str:
+    ts = ts.replace(",", ".")
+    parts = ts.split(":")
+    if len(parts) == 2:
+        parts.insert(0, "0")
+    h, m, s = parts
+    return f"{int(h):02d}:{int(m):02d}:{s if '.' in s else f'{int(s):02d}'}"
+
+
+def _text_document(text: str, fmt: str, encoding: str | None = None) -> ParsedDocument:
+    text = normalise(text)
+    turns = speaker_turns(text)
+    return ParsedDocument(text, turns or paragraph_turns(text), fmt, encoding, turns is not None)
+
+
+# --- format readers --------------------------------------------------------------
+
+
+def _check_zip(data: bytes, name: str, what: str, required: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportProblem(f"{name}: not a {what} file (it is not a zip archive, as {what} files are).") from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNZIPPED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
+        raise ImportProblem(
+            f"{name}: refused: it would unpack to {total // (1024 * 1024)} MB from {len(data) // 1024} KB "
+            "(a zip bomb or a corrupt file)."
+        )
+    if required not in archive.namelist():
+        raise ImportProblem(f"{name}: not a {what} file ({required} is missing from the archive).")
+    return archive
+
+
+def read_docx(data: bytes, name: str) -> str:
+    """Paragraphs and tables of the body in document order; a table row becomes one tab-separated line."""
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _check_zip(data, name, "Word (.docx)", "word/document.xml")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on broken packages
+        raise ImportProblem(f"{name}: the Word document is damaged and cannot be read ({type(exc).__name__}).") from exc
+    blocks = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(item.text)
+        elif isinstance(item, Table):
+            rows = ["\t".join(cell.text.strip() for cell in row.cells) for row in item.rows]
+            blocks.append("\n".join(rows))
+    return "\n\n".join(blocks)
+
+
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _safe_xml(data: bytes, name: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ImportProblem(f"{name}: the document's XML is damaged ({exc.msg}).") from exc
+
+
+def read_odt(data: bytes, name: str) -> str:
+    """Headings, paragraphs, lists and tables of an OpenDocument text, in order (read with lxml, entities off)."""
+    archive = _check_zip(data, name, "OpenDocument (.odt)", "content.xml")
+    root = _safe_xml(archive.read("content.xml"), name)
+    t, tb = f"{{{_ODF_TEXT}}}", f"{{{_ODF_TABLE}}}"
+
+    def inline(el: etree._Element) -> str:
+        out = [el.text or ""]
+        for child in el:
+            if child.tag == t + "s":
+                out.append(" " * int(child.get(t + "c", "1")))
+            elif child.tag == t + "tab":
+                out.append("\t")
+            elif child.tag == t + "line-break":
+                out.append("\n")
+            elif child.tag in (t + "note",):
+                pass  # footnotes would break the reading order
+            else:
+                out.append(inline(child))
+            out.append(child.tail or "")
+        return "".join(out)
+
+    blocks: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            if child.tag in (t + "p", t + "h"):
+                blocks.append(inline(child))
+            elif child.tag == tb + "table":
+                rows = []
+                for row in child.iter(tb + "table-row"):
+                    cells = [" ".join(inline(p) for p in cell.iter(t + "p")) for cell in row.iter(tb + "table-cell")]
+                    rows.append("\t".join(cells))
+                blocks.append("\n".join(rows))
+            else:
+                walk(child)
+
+    body = root.find(f"{{urn:oasis:names:tc:opendocument:xmlns:office:1.0}}body")
+    walk(body if body is not None else root)
+    return "\n\n".join(blocks)
+
+
+def read_rtf(data: bytes, name: str) -> str:
+    from striprtf.striprtf import rtf_to_text
+
+    raw = data.decode("latin-1")
+    if not raw.lstrip().startswith("{\\rtf"):
+        raise ImportProblem(f"{name}: not an RTF file (it does not start with {{\\rtf).")
+    match = re.search(r"\\ansicpg(\d+)", raw[:2000])
+    encoding = f"cp{match.group(1)}" if match else "cp1252"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        encoding = "cp1252"
+    try:
+        return rtf_to_text(raw, encoding=encoding, errors="replace")
+    except Exception as exc:
+        raise ImportProblem(f"{name}: the RTF file is damaged and cannot be read ({type(exc).__name__}).") from exc
+
+
+def read_pdf(data: bytes, name: str) -> str:
+    """The text layer, page by page (pypdf). A PDF without text gets a message about OCR."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ImportProblem(f"{name}: not a PDF file (it does not start with %PDF).")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ImportProblem(f"{name}: the PDF is password-protected; save an unprotected copy and import that.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ImportProblem:
+        raise
+    except (PdfReadError, Exception) as exc:
+        raise ImportProblem(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
+    if not "".join(pages).strip():
+        raise ImportProblem(
+            f"{name}: the PDF has no text layer (a scanned document?). Run it through OCR first, then import the result."
+        )
+    return "\n\n".join(pages)
+
+
+_CUE_TIME = re.compile(r"(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
+
+
+def read_cues(raw: str, name: str, fmt: str) -> ParsedDocument:
+    """WebVTT or SubRip cues -> a transcript; consecutive cues of one speaker make one turn.
+
+    The speaker comes from a ``<v Name>`` voice tag or a ``Name:`` prefix; the cue
+    start time becomes the turn's timestamp. The text reads ``[hh:mm:ss] Name: ...``
+    per turn, like a typed transcript.
+    """
+    raw = normalise(raw)
+    if fmt == "vtt" and not raw.startswith("WEBVTT"):
+        raise ImportProblem(f"{name}: not a WebVTT file (it must start with WEBVTT).")
+    cues = []
+    for block in re.split(r"\n\s*\n", raw):
+        lines = block.split("\n")
+        for i, line in enumerate(lines):
+            m = _CUE_TIME.search(line)
+            if m:
+                body = " ".join(part.strip() for part in lines[i + 1:] if part.strip())
+                voice = _VOICE.search(body)
+                speaker = voice.group(1).strip() if voice else None
+                body = _TAG.sub("", body).strip()
+                if speaker is None:
+                    label = _LABEL.match(body)
+                    if label:
+                        speaker, body = label.group("speaker"), body[label.end():]
+                if body:
+                    cues.append((_norm_time(m.group("start")).split(".")[0], speaker, _html_unescape(body)))
+                break
+    if not cues:
+        raise ImportProblem(f"{name}: no cues found (no lines like 00:00:01.000 --> 00:00:04.000).")
+    merged: list[list] = []
+    for ts, speaker, body in cues:
+        if merged and speaker == merged[-1][1]:
+            merged[-1][2] += " " + body
+        else:
+            merged.append([ts, speaker, body])
+    parts, turns, pos = [], [], 0
+    for ts, speaker, body in merged:
+        prefix = f"[{ts}] {speaker}: " if speaker else f"[{ts}] "
+        body = unicodedata.normalize("NFC", body)
+        turns.append(Turn(pos + len(prefix), pos + len(prefix) + len(body), speaker, ts))
+        parts.append(prefix + body)
+        pos += len(prefix) + len(body) + 2
+    return ParsedDocument("\n\n".join(parts), turns, fmt, "utf-8", True)
+
+
+def _html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def parse(data: bytes, name: str) -> ParsedDocument:
+    """Read a file's bytes by its extension; raises ImportProblem naming the file and the reason."""
+    suffix = Path(name).suffix.lower()
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        known = ", ".join(sorted({s for s in FORMATS}))
+        raise ImportProblem(f"{name}: Qualbench cannot import {suffix or 'files without an extension'} files (it reads {known}).")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportProblem(f"{name}: too large ({len(data) // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB per document).")
+    if not data.strip():
+        raise ImportProblem(f"{name}: the file is empty.")
+    if fmt in ("txt", "md"):
+        text, encoding = decode(data, name)
+        parsed = _text_document(text, fmt, encoding)
+    elif fmt in ("vtt", "srt"):
+        text, encoding = decode(data, name)
+        parsed = read_cues(text, name, fmt)
+        parsed.encoding = encoding
+    else:
+        reader = {"docx": read_docx, "odt": read_odt, "rtf": read_rtf, "pdf": read_pdf}[fmt]
+        parsed = _text_document(reader(data, name), fmt)
+    if not parsed.text.strip():
+        raise ImportProblem(f"{name}: the document has no text.")
+    return parsed
+
+
+# --- storing documents -------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """One file's outcome: ``status`` is "imported", "duplicate" or "failed"."""
+
+    name: str
+    status: str
+    message: str
+    document_id: int | None = None
+
+
+def _clean_kind(kind: str | None, parsed: ParsedDocument) -> str:
+    if kind is None:
+        return "interview" if parsed.is_transcript else "other"
+    if kind not in store.DOCUMENT_KINDS:
+        raise QualbenchError(f"Unknown document kind {kind!r}; use one of {', '.join(store.DOCUMENT_KINDS)}.")
+    return kind
+
+
+def _clean_attributes(attributes: dict | None) -> dict[str, str]:
+    out = {}
+    for key, value in (attributes or {}).items():
+        key = " ".join(str(key).split())
+        if not key:
+            raise QualbenchError("An attribute needs a name (use NAME=VALUE).")
+        out[key] = "" if value is None else str(value).strip()
+    return out
+
+
+def add_document(
+    db: sqlite_utils.Database,
+    parsed: ParsedDocument,
+    *,
+    title: str,
+    source_name: str | None = None,
+    kind: str | None = None,
+    attributes: dict | None = None,
+    who: str,
+) -> ImportResult:
+    """Store a parsed document with its turns and attributes (one transaction, one event)."""
+    kind = _clean_kind(kind, parsed)
+    attributes = _clean_attributes(attributes)
+    digest = sha256(parsed.text)
+    label = source_name or title
+    existing = store.rows(db, "SELECT id, title FROM documents WHERE sha256 = ?", [digest])
+    if existing:
+        doc = existing[0]
+        return ImportResult(label, "duplicate", f"{label}: already in the project as document {doc['id']} “{doc['title']}”; not imported again.", doc["id"])
+    title = " ".join(title.split()) or "Untitled"
+    with db.atomic():
+        row = {
+            "title": title, "kind": kind, "text": parsed.text, "sha256": digest,
+            "source_name": source_name, "source_format": parsed.format,
+            "imported_at": store.now(), "imported_by": who,
+        }
+        doc_id = db["documents"].insert(row).last_pk
+        db["turns"].insert_all(
+            {"document_id": doc_id, "index": i, "start": t.start, "end": t.end, "speaker": t.speaker, "timestamp": t.timestamp}
+            for i, t in enumerate(parsed.turns)
+        )
+        db["document_attributes"].insert_all({"document_id": doc_id, "name": k, "value": v} for k, v in attributes.items())
+        store.record(
+            db, who=who, action="import", entity="document", entity_id=doc_id,
+            after={"title": title, "kind": kind, "source_name": source_name, "sha256": digest,
+                   "turns": len(parsed.turns), "attributes": attributes},
+        )
+    what = f"{len(parsed.turns)} {'turns' if parsed.is_transcript else 'paragraphs'}"
+    return ImportResult(label, "imported", f"{label}: imported as “{title}” ({word_count(parsed.text)} words, {what}).", doc_id)
+
+
+def import_bytes(
+    db: sqlite_utils.Database,
+    data: bytes,
+    name: str,
+    *,
+    title: str | None = None,
+    kind: str | None = None,
+    attributes: dict | None = None,
+    who: str,
+) -> ImportResult:
+    """Parse and store one file. Bad input raises ImportProblem and writes nothing."""
+    parsed = parse(data, name)
+    return add_document(db, parsed, title=title or Path(name).stem, source_name=Path(name).name,
+                        kind=kind, attributes=attributes, who=who)
+
+
+def import_path(db: sqlite_utils.Database, path: str | Path, **options) -> ImportResult:
+    """Import a file from disk; its size is checked before it is read."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportProblem(f"{path}: no such file.")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportProblem(f"{path.name}: too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB per document).")
+    return import_bytes(db, path.read_bytes(), path.name, **options)
+
+
+def import_many(db: sqlite_utils.Database, files, *, progress=None, **options) -> list[ImportResult]:
+    """Import several files; one failure is reported and the others still go in.
+
+    ``files`` holds paths or ``(name, bytes)`` pairs; ``progress(i, n, name)`` is
+    called before each file (the Documents page draws a progress bar with it).
+    """
+    files = list(files)
+    results = []
+    for i, item in enumerate(files):
+        name = item[0] if isinstance(item, tuple) else str(item)
+        if progress:
+            progress(i, len(files), Path(name).name)
+        try:
+            if isinstance(item, tuple):
+                results.append(import_bytes(db, item[1], item[0], **options))
+            else:
+                results.append(import_path(db, item, **options))
+        except QualbenchError as exc:
+            results.append(ImportResult(Path(name).name, "failed", str(exc)))
+    return results
+
+
+# --- reading and editing documents ---------------------------------------------------
+
+
+def resolve(db: sqlite_utils.Database, document: int | str) -> dict:
+    """A document row by id or exact title."""
+    key = str(document).strip()
+    found = store.rows(db, "SELECT * FROM documents WHERE id = ?", [int(key)]) if key.isdigit() else []
+    found = found or store.rows(db, "SELECT * FROM documents WHERE title = ?", [key])
+    if not found:
+        raise NotFound(f"No document {document!r} (give its id or exact title; `documents` lists them).")
+    if len(found) > 1:
+        raise QualbenchError(f"Several documents are titled {document!r}; use the id instead.")
+    return found[0]
+
+
+def list_documents(db: sqlite_utils.Database):
+    """One row per document: id, title, kind, words, codings, attributes (a dict), imported_at."""
+    import pandas as pd
+
+    docs = store.rows(db, """
+        SELECT d.id, d.title, d.kind, d.text, d.source_name, d.imported_at,
+               (SELECT count(*) FROM codings c WHERE c.document_id = d.id) AS codings,
+               (SELECT count(*) FROM turns t WHERE t.document_id = d.id) AS turns
+        FROM documents d ORDER BY d.id""")
+    attrs = attributes_by_document(db)
+    for doc in docs:
+        doc["words"] = word_count(doc.pop("text"))
+        doc["attributes"] = attrs.get(doc["id"], {})
+    columns = ["id", "title", "kind", "words", "codings", "turns", "attributes", "source_name", "imported_at"]
+    return pd.DataFrame(docs, columns=columns)
+
+
+def table(db: sqlite_utils.Database):
+    """The documents list with one column per attribute (site, area, role, ...), for display and export."""
+    frame = list_documents(db)
+    attrs = frame.pop("attributes")
+    names = sorted({name for a in attrs for name in a})
+    for name in names:
+        frame[name] = [a.get(name, "") for a in attrs]
+    return frame[["id", "title", "kind", *names, "words", "turns", "codings", "source_name", "imported_at"]]
+
+
+def attribute_values(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """Attribute name -> its distinct values (for filters)."""
+    out: dict[str, list[str]] = {}
+    for row in store.rows(db, "SELECT DISTINCT name, value FROM document_attributes ORDER BY name, value"):
+        out.setdefault(row["name"], []).append(row["value"])
+    return out
+
+
+def attributes_by_document(db: sqlite_utils.Database) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    for row in store.rows(db, "SELECT document_id, name, value FROM document_attributes ORDER BY name"):
+        out.setdefault(row["document_id"], {})[row["name"]] = row["value"]
+    return out
+
+
+def turns(db: sqlite_utils.Database, document_id: int) -> list[dict]:
+    return store.rows(db, 'SELECT "index", start, "end", speaker, timestamp FROM turns WHERE document_id = ? ORDER BY "index"', [document_id])
+
+
+def set_attributes(db: sqlite_utils.Database, document: int | str, attributes: dict, *, who: str) -> None:
+    """Set (or with an empty value, remove) attributes of one document; one event."""
+    doc = resolve(db, document)
+    attributes = _clean_attributes(attributes)
+    before = attributes_by_document(db).get(doc["id"], {})
+    with db.atomic():
+        for name, value in attributes.items():
+            if value == "":
+                db.execute("DELETE FROM document_attributes WHERE document_id = ? AND name = ?", [doc["id"], name])
+            else:
+                db["document_attributes"].upsert({"document_id": doc["id"], "name": name, "value": value}, pk=("document_id", "name"))
+        after = attributes_by_document(db).get(doc["id"], {})
+        store.record(db, who=who, action="set-attributes", entity="document", entity_id=doc["id"], before=before, after=after)
+
+
+def update_document(db: sqlite_utils.Database, document: int | str, *, who: str, title: str | None = None, kind: str | None = None) -> None:
+    """Change a document's title or kind (its text never changes)."""
+    doc = resolve(db, document)
+    changes = {}
+    if title is not None and " ".join(title.split()) != doc["title"]:
+        changes["title"] = " ".join(title.split())
+        if not changes["title"]:
+            raise QualbenchError("A document needs a title.")
+    if kind is not None and kind != doc["kind"]:
+        if kind not in store.DOCUMENT_KINDS:
+            raise QualbenchError(f"Unknown document kind {kind!r}; use one of {', '.join(store.DOCUMENT_KINDS)}.")
+        changes["kind"] = kind
+    if not changes:
+        return
+    with db.atomic():
+        db["documents"].update(doc["id"], changes)
+        store.record(db, who=who, action="update", entity="document", entity_id=doc["id"],
+                     before={k: doc[k] for k in changes}, after=changes)
+
+
+def delete_document(db: sqlite_utils.Database, document: int | str, *, who: str) -> dict:
+    """Delete a document with its turns, attributes, codings and memos.
+
+    The whole document is kept in the event's ``before`` (text, turns, attributes,
+    codings, memos), so nothing is lost: :func:`restore_document` puts it back.
+    """
+    doc = resolve(db, document)
+    doc_id = doc["id"]
+    snapshot = {
+        "document": doc,
+        "attributes": attributes_by_document(db).get(doc_id, {}),
+        "turns": store.rows(db, "SELECT * FROM turns WHERE document_id = ?", [doc_id]),
+        "codings": store.rows(db, "SELECT * FROM codings WHERE document_id = ?", [doc_id]),
+        "memos": store.rows(db, "SELECT * FROM memos WHERE target_type = 'document' AND target_id = ?", [doc_id])
+        + store.rows(db, "SELECT m.* FROM memos m JOIN codings c ON m.target_type = 'coding' AND m.target_id = c.id WHERE c.document_id = ?", [doc_id]),
+    }
+    with db.atomic():
+        db.execute("DELETE FROM memos WHERE target_type = 'coding' AND target_id IN (SELECT id FROM codings WHERE document_id = ?)", [doc_id])
+        db.execute("DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", [doc_id])
+        db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        store.record(db, who=who, action="delete", entity="document", entity_id=doc_id, before=snapshot)
+    return snapshot
+
+
+def restore_document(db: sqlite_utils.Database, snapshot: dict, *, who: str, undoes: int | None = None) -> int:
+    """Put back a document deleted by :func:`delete_document` from its snapshot."""
+    with db.atomic():
+        doc_id = db["documents"].insert(snapshot["document"]).last_pk
+        db["turns"].insert_all(snapshot["turns"])
+        db["document_attributes"].insert_all({"document_id": doc_id, "name": k, "value": v} for k, v in snapshot["attributes"].items())
+        for coding in snapshot["codings"]:
+            store.ensure_coder(db, coding["coder"], who=who)
+        db["codings"].insert_all(snapshot["codings"])
+        db["memos"].insert_all(snapshot["memos"])
+        store.record(db, who=who, action="restore", entity="document", entity_id=doc_id, after={"title": snapshot["document"]["title"]}, undoes=undoes)
+    return doc_id

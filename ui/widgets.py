@@ -1,0 +1,110 @@
+"""Shared widgets: the error box, the coder picker, undo, safe text rendering."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import streamlit as st
+
+from qualbench import coding, store
+from qualbench.errors import QualbenchError
+
+from . import project
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$&])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: no markup, no HTML, no links."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+@contextlib.contextmanager
+def error_box():
+    """Show a QualbenchError as st.error instead of a traceback."""
+    try:
+        yield
+    except QualbenchError as exc:
+        st.error(str(exc), icon="⚠️")
+
+
+def coder_picker() -> str | None:
+    """Sidebar: who is coding (remembered for the session)."""
+    db = project.db()
+    names = [r["name"] for r in store.rows(db, "SELECT name FROM coders WHERE name != 'sample' ORDER BY name")]
+    new = "Someone else…"
+    current = st.session_state.get("coder")
+    options = names + [new]
+    index = options.index(current) if current in options else None
+    with st.sidebar:
+        choice = st.selectbox("Who is coding?", options, index=index, placeholder="Choose your name", key="coder_choice")
+        if choice == new:
+            typed = st.text_input("Your name", key="coder_new")
+            if typed.strip():
+                with error_box():
+                    st.session_state["coder"] = store.ensure_coder(db, typed)
+                    st.rerun()
+        elif choice:
+            st.session_state["coder"] = choice
+    return st.session_state.get("coder")
+
+
+def undo_button() -> None:
+    """Sidebar: undo the signed-in coder's last change."""
+    who = project.coder()
+    if not who:
+        return
+    db = project.db()
+    pending = coding.undoable(db, who, limit=1)
+    with st.sidebar:
+        label = f"Undo: {pending[0]['action']} {pending[0]['entity']}" if pending else "Nothing to undo"
+        if st.button(label, disabled=not pending, key="undo", icon="↩️"):
+            with error_box():
+                st.session_state["flash"] = "Undone: " + coding.undo(db, who=who)
+                st.rerun()
+
+
+def flash() -> None:
+    """Show (once) the message a previous run left in ``st.session_state['flash']``."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message)
+
+
+STANDARD_ATTRIBUTES = ("site", "area", "role")
+
+
+def attribute_inputs(db, *, key: str, current: dict | None = None) -> dict[str, str]:
+    """Inputs for case attributes: the standard ones, the project's others, and one new one."""
+    from qualbench import documents
+
+    current = current or {}
+    names = list(dict.fromkeys([*STANDARD_ATTRIBUTES, *documents.attribute_values(db), *current]))
+    values = {}
+    cols = st.columns(3)
+    for i, name in enumerate(names):
+        values[name] = cols[i % 3].text_input(name, current.get(name, ""), key=f"{key}_attr_{name}")
+    new_name = cols[0].text_input("New attribute name", key=f"{key}_attr_new_name")
+    new_value = cols[1].text_input("New attribute value", key=f"{key}_attr_new_value")
+    if new_name.strip():
+        values[new_name.strip()] = new_value
+    if not current:
+        values = {k: v for k, v in values.items() if v.strip()}
+    return values
+
+
+def import_report(results) -> None:
+    """One line per imported file: green, amber for duplicates, red with the reason for failures."""
+    for result in results:
+        {"imported": st.success, "duplicate": st.warning, "failed": st.error}[result.status](result.message)
+
+
+def reader(doc: dict, turns: list[dict]) -> None:
+    """The document turn by turn, speakers and times shown, text always rendered as text."""
+    text = doc["text"]
+    with st.container(height=520):
+        for turn in turns:
+            label = " · ".join(x for x in (turn["timestamp"], turn["speaker"]) if x)
+            body = md_escape(text[turn["start"]:turn["end"]])
+            st.markdown(f"**{md_escape(label)}**  \n{body}" if label else body)

@@ -1,0 +1,20 @@
+"""Qualbench: run with ``streamlit run workbench.py`` (optionally ``-- --db PATH``)."""
+
+import streamlit as st
+
+from ui import project, widgets
+
+st.set_page_config(page_title="Qualbench", page_icon="🗂️", layout="wide")
+db = project.open_for_run()
+
+pages = {
+    "Project": [
+        st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
+        st.Page("pages/documents.py", title="Documents", icon="📄"),
+    ],
+}
+page = st.navigation(pages)
+widgets.coder_picker()
+widgets.undo_button()
+st.sidebar.caption(f"Project file: `{project.db_path()}`")
+page.run()
