@@ -25,13 +25,15 @@ with st.expander("Import documents", expanded=False):
 
 table = documents.table(db)
 st.caption(f"{len(table)} documents")
-picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="doc_table")
-rows = picked.selection.rows if picked else []
-if not rows:
-    st.info("Select a document in the table to read it, edit its attributes or delete it.")
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+titles = dict(zip(table["id"], table["title"]))
+chosen = st.selectbox("Open a document", list(titles), format_func=titles.get, index=None, key="open_document",
+                      placeholder="Choose a document to read it, edit its attributes or delete it")
+if chosen is None:
     st.stop()
 
-doc = documents.resolve(db, int(table.iloc[rows[0]]["id"]))
+doc = documents.resolve(db, int(chosen))
+n_codings = int(table.set_index("id").loc[chosen, "codings"])
 st.subheader(doc["title"])
 read, edit = st.tabs(["Read", "Attributes and details"])
 with read:
@@ -47,7 +49,7 @@ with edit, widgets.error_box():
             st.session_state["flash"] = f"Saved “{title}”."
             st.rerun()
     st.divider()
-    confirm = st.checkbox(f"Yes, delete “{doc['title']}” and its {int(table.iloc[rows[0]]['codings'])} codings (undo brings it back)")
+    confirm = st.checkbox(f"Yes, delete “{doc['title']}” and its {n_codings} codings (undo brings it back)")
     if st.button("Delete document", disabled=not confirm):
         documents.delete_document(db, doc["id"], who=who)
         st.session_state["flash"] = f"Deleted “{doc['title']}”. Undo in the sidebar restores it."

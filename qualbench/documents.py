@@ -147,7 +147,9 @@ def speaker_turns(text: str) -> list[Turn] | None:
     """Speaker turns of a transcript, or None when the text does not read as one.
 
     A line that starts with a label ("Interviewer:", "I:", "R:", "Lone:",
-    "[00:12:03] Lone:") starts a turn; following lines without a label continue it.
+    "[00:12:03] Lone:") starts a turn; following lines and paragraphs without a label
+    continue it (a long answer spans paragraphs). Text before the first label is a
+    turn without a speaker.
     The text reads as a transcript when two or more speakers take three or more
     turns, and either half of its paragraphs start with a label or (text without
     blank lines, as from PDF and RTF) the labelled turns cover 60 % of the text.
