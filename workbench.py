@@ -9,8 +9,8 @@ db = project.open_for_run()
 
 pages = {
     "Project": [
-        st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
-        st.Page("pages/documents.py", title="Documents", icon="📄"),
+        st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
     ],
 }
 page = st.navigation(pages)

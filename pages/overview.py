@@ -18,4 +18,5 @@ if not project.coder():
     st.info("Choose who is coding in the sidebar; every coding and change is recorded under that name.")
 st.subheader("Documents")
 table = documents.table(db)
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+shown = [c for c in ["title", "kind", "site", "area", "role", "words", "codings"] if c in table]
+st.dataframe(table[shown], hide_index=True, width="stretch")

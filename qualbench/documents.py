@@ -590,7 +590,7 @@ def table(db: sqlite_utils.Database):
     names = sorted({name for a in attrs for name in a})
     for name in names:
         frame[name] = [a.get(name, "") for a in attrs]
-    return frame[["id", "title", "kind", *names, "words", "turns", "codings", "source_name", "imported_at"]]
+    return frame[["id", "title", "kind", "words", "codings", *names, "turns", "source_name", "imported_at"]]
 
 
 def attribute_values(db: sqlite_utils.Database) -> dict[str, list[str]]:

@@ -46,9 +46,29 @@ def open_for_run():
     return st.session_state["_qb_db"]
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Rerun through workbench.py when Streamlit ran a page script on its own.
+
+    A ``pages/`` folder beside the entry script makes a fresh Streamlit server treat
+    the app as a legacy multipage app until ``st.navigation`` has run once: the
+    first visitor who lands on a deep link (``/coding?document=3``) gets the page
+    script alone, without workbench.py (no project, no sidebar), and so does every
+    visitor after them. Streamlit keeps that mode in a class attribute that only
+    ``st.navigation`` resets, so we reset it and rerun; the rerun runs workbench.py,
+    which routes to the same URL. tests/browser/test_pages_browser.py guards this.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and not st.session_state.get("_qb_left_legacy"):
+        PagesManager.uses_pages_directory = False
+        st.session_state["_qb_left_legacy"] = True
+        st.rerun()
+
+
 def db():
     """This run's project database (opened by workbench.py)."""
     if "_qb_db" not in st.session_state:
+        _leave_legacy_pages_mode()
         return open_for_run()
     return st.session_state["_qb_db"]
 

@@ -29,22 +29,29 @@ def error_box():
         st.error(str(exc), icon="⚠️")
 
 
+NEW_CODER = "Someone else…"
+
+
+def _sign_in_new_coder() -> None:
+    """Callback of the name field: add the coder and select them in the picker."""
+    with error_box():
+        name = store.ensure_coder(project.db(), st.session_state.get("coder_new", ""))
+        st.session_state["coder"] = name
+        st.session_state["coder_choice"] = name
+        st.session_state["coder_new"] = ""
+
+
 def coder_picker() -> str | None:
     """Sidebar: who is coding (remembered for the session)."""
     db = project.db()
     names = [r["name"] for r in store.rows(db, "SELECT name FROM coders WHERE name != 'sample' ORDER BY name")]
-    new = "Someone else…"
     current = st.session_state.get("coder")
-    options = names + [new]
-    index = options.index(current) if current in options else None
+    if "coder_choice" not in st.session_state and current in names:
+        st.session_state["coder_choice"] = current
     with st.sidebar:
-        choice = st.selectbox("Who is coding?", options, index=index, placeholder="Choose your name", key="coder_choice")
-        if choice == new:
-            typed = st.text_input("Your name", key="coder_new")
-            if typed.strip():
-                with error_box():
-                    st.session_state["coder"] = store.ensure_coder(db, typed)
-                    st.rerun()
+        choice = st.selectbox("Who is coding?", names + [NEW_CODER], index=None, placeholder="Choose your name", key="coder_choice")
+        if choice == NEW_CODER:
+            st.text_input("Your name", key="coder_new", on_change=_sign_in_new_coder, placeholder="Type your name, then Enter")
         elif choice:
             st.session_state["coder"] = choice
     return st.session_state.get("coder")
@@ -59,7 +66,7 @@ def undo_button() -> None:
     pending = coding.undoable(db, who, limit=1)
     with st.sidebar:
         label = f"Undo: {pending[0]['action']} {pending[0]['entity']}" if pending else "Nothing to undo"
-        if st.button(label, disabled=not pending, key="undo", icon="↩️"):
+        if st.button(label, disabled=not pending, key="undo", icon=":material/undo:"):
             with error_box():
                 st.session_state["flash"] = "Undone: " + coding.undo(db, who=who)
                 st.rerun()

@@ -12,5 +12,5 @@ def app(sample_path, monkeypatch):
     monkeypatch.setenv("QUALBENCH_DB", str(sample_path))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "workbench.py"), default_timeout=60)
-    at.session_state["coder"] = "Signe Holm"
+    at.session_state["coder_choice"] = "Signe Holm"
     return at

@@ -8,10 +8,13 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 def wait_for_app(tab) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     tab.wait_for_selector('[data-testid="stApp"]')
+    # the sidebar's own widgets exist only once workbench.py has run; before that Streamlit shows
+    # its auto-discovered page list
     tab.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && document.querySelector('[data-testid="stMainBlockContainer"]')""", timeout=30_000)
-    tab.wait_for_timeout(300)
+        """() => document.querySelector('[data-testid="stSidebarUserContent"] [data-testid="stSelectbox"]')
+                 && !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=30_000)
+    tab.wait_for_timeout(400)
+    tab.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=30_000)
 
 
 def screenshot(tab, name: str) -> Path:
@@ -20,3 +23,14 @@ def screenshot(tab, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(tab, label: str, option: str) -> None:
+    """Pick the first option containing ``option`` in the selectbox labelled ``label``: type to filter, then click it."""
+    box = tab.get_by_label(label)
+    box.click()
+    box.fill(option)
+    match = tab.get_by_role("option").filter(has_text=option).first
+    match.wait_for()
+    match.click()
+    wait_for_app(tab)

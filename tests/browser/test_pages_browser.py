@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .support import screenshot, wait_for_app
+from .support import choose, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_every_page_loads(page, app_server):
     page.goto(app_server.url)
     wait_for_app(page)
     links = nav_links(page)
-    names = [links.nth(i).inner_text().strip() for i in range(links.count())]
+    names = [links.nth(i).inner_text().strip().splitlines()[-1] for i in range(links.count())]
     assert "Overview" in names and "Documents" in names
     for i, name in enumerate(names):
         nav_links(page).nth(i).click()
@@ -42,9 +42,7 @@ def test_documents_upload_read_and_delete(page, fresh_server, tmp_path):
     assert page.get_by_text("interview.docx: imported").count() == 1
     screenshot(page, "documents_import")
 
-    page.get_by_label("Open a document").click()  # the selectbox
-    page.get_by_role("option", name="notat").click()
-    wait_for_app(page)
+    choose(page, "Open a document", "notat")
     page.get_by_text("Hun vil have hjælp til MitID.").wait_for()
     screenshot(page, "documents_reader")
     page.get_by_role("tab", name="Attributes and details").click()
@@ -52,3 +50,37 @@ def test_documents_upload_read_and_delete(page, fresh_server, tmp_path):
     page.get_by_role("button", name="Delete document").click()
     wait_for_app(page)
     page.get_by_text("Deleted “notat”").wait_for()
+
+
+def test_sign_in_and_undo_from_the_sidebar(page, fresh_server):
+    from qualbench import documents, store
+
+    page.goto(fresh_server.url + "/documents")
+    wait_for_app(page)
+    choose(page, "Who is coding?", "Someone else")
+    page.get_by_label("Your name").fill("Karen Østergaard")
+    page.get_by_label("Your name").press("Enter")
+    wait_for_app(page)
+    choose(page, "Open a document", "Observation: a day at the counter")
+    page.get_by_role("tab", name="Attributes and details").click()
+    page.get_by_test_id("stForm").get_by_label("site").fill("Et andet sted")
+    page.get_by_role("button", name="Save").click()
+    wait_for_app(page)
+    db = store.open_project(fresh_server.db_path, create=False)
+    assert documents.attributes_by_document(db)[1]["site"] == "Et andet sted"
+    assert store.events(db, limit=1)[0]["who"] == "Karen Østergaard"
+    page.get_by_role("button", name="Undo: set-attributes document").click()
+    wait_for_app(page)
+    page.get_by_text("Undone: restored the document's attributes").wait_for()
+    assert documents.attributes_by_document(db)[1]["site"] != "Et andet sted"
+    screenshot(page, "sidebar_after_undo")
+
+
+def test_a_deep_link_on_a_fresh_server_runs_through_the_workbench(page, fresh_server):
+    """The first request goes straight to a page URL: it must still get workbench.py (sidebar, wide layout)."""
+    page.goto(fresh_server.url + "/documents")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Documents").count() >= 1
+    assert page.get_by_label("Who is coding?").count() == 1
+    names = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    assert [n.strip().splitlines()[-1] for n in names][:2] == ["Overview", "Documents"]
