@@ -27,10 +27,20 @@ def screenshot(tab, name: str) -> Path:
 
 def choose(tab, label: str, option: str) -> None:
     """Pick the first option containing ``option`` in the selectbox labelled ``label``: type to filter, then click it."""
-    box = tab.get_by_label(label)
-    box.click()
-    box.fill(option)
-    match = tab.get_by_role("option").filter(has_text=option).first
-    match.wait_for()
-    match.click()
+    wait_for_app(tab)
+    for attempt in range(3):  # a rerun that lands while typing redraws the box; try again
+        box = tab.get_by_label(label)
+        box.click()
+        box.fill(option)
+        match = tab.get_by_role("option").filter(has_text=option).first
+        try:
+            match.wait_for(timeout=5_000)
+        except Exception:
+            if attempt == 2:
+                raise
+            tab.keyboard.press("Escape")
+            wait_for_app(tab)
+            continue
+        match.click()
+        break
     wait_for_app(tab)
