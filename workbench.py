@@ -2,10 +2,15 @@
 
 import streamlit as st
 
+from qualbench.errors import QualbenchError
 from ui import project, widgets
 
-st.set_page_config(page_title="Qualbench", page_icon="🗂️", layout="wide")
-db = project.open_for_run()
+st.set_page_config(page_title="Qualbench", page_icon=":material/folder_open:", layout="wide")
+try:
+    db = project.open_for_run()
+except QualbenchError as exc:
+    st.error(f"The project cannot be opened. {exc}", icon=":material/error:")
+    st.stop()
 
 pages = {
     "Project": [

@@ -36,7 +36,15 @@ def build(db: sqlite_utils.Database, *, corpus: Path = CORPUS, codebook_file: Pa
     """Load the codebook, the documents and the sample codings into an empty project."""
     if store.rows(db, "SELECT 1 FROM documents LIMIT 1") or store.rows(db, "SELECT 1 FROM codes LIMIT 1"):
         raise QualbenchError("The sample project can only be loaded into an empty project.")
-    manifest = yaml.safe_load((corpus / "manifest.yaml").read_text(encoding="utf-8"))
+    try:
+        manifest = yaml.safe_load((corpus / "manifest.yaml").read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QualbenchError(f"The sample corpus is missing ({corpus / 'manifest.yaml'}: {exc.strerror}).") from exc
+    with db.atomic():  # all or nothing: a failed build leaves the project empty
+        return _build(db, manifest, corpus, codebook_file)
+
+
+def _build(db: sqlite_utils.Database, manifest: dict, corpus: Path, codebook_file: Path) -> dict:
     for coder in manifest.get("coders", []):
         store.ensure_coder(db, coder["name"], role=coder.get("role", "coder"), who=WHO)
     if manifest.get("project"):
@@ -46,6 +54,8 @@ def build(db: sqlite_utils.Database, *, corpus: Path = CORPUS, codebook_file: Pa
     for entry in manifest["documents"]:
         result = documents.import_path(db, corpus / entry["file"], title=entry.get("title"), kind=entry.get("kind"),
                                        attributes=entry.get("attributes"), who=WHO)
+        if result.status != "imported":
+            raise QualbenchError(f"Sample document {entry['file']}: {result.message}")
         doc_ids[entry["file"]] = result.document_id
     rows = []
     for path in sorted((corpus / "codings").glob("*.yaml")):
