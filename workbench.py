@@ -17,6 +17,9 @@ pages = {
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
     ],
+    "Analysis": [
+        st.Page("pages/agreement.py", title="Agreement", icon=":material/compare_arrows:"),
+    ],
 }
 page = st.navigation(pages)
 widgets.coder_picker()

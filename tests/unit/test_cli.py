@@ -117,3 +117,17 @@ def test_code_and_codings(tmp_path):
     assert "outside" in one_line_error(qb("--db", db, "code", "1", "Unlearning", "100", "5000", "--coder", "X"))
     assert "must be before" in one_line_error(qb("--db", db, "code", "1", "Unlearning", "10", "10", "--coder", "X"))
     assert "No coder" in one_line_error(qb("--db", db, "codings", "--coder", "Nobody"))
+
+
+def test_agreement_command(tmp_path, sample_path):
+    out = tmp_path / "agreement.csv"
+    done = qb("--db", sample_path, "agreement", "--coders", "Signe Holm", "Tobias Berg", "--level", "unit", "--out", out)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("code,units,coded_units,alpha") and lines[-1].startswith("(all codes),")
+    assert "No coder “Nobody”" in one_line_error(qb("--db", sample_path, "agreement", "--coders", "Signe Holm", "Nobody", "--out", out))
+    assert "at least two coders" in one_line_error(qb("--db", sample_path, "agreement", "--coders", "Signe Holm", "--out", out))
+    assert ".csv or .docx" in one_line_error(qb("--db", sample_path, "agreement", "--coders", "Signe Holm", "Tobias Berg", "--out", tmp_path / "x.pdf"))
+    word = tmp_path / "agreement.docx"
+    assert qb("--db", sample_path, "agreement", "--coders", "Signe Holm", "Tobias Berg", "--out", word).returncode == 0
+    assert word.stat().st_size > 5000

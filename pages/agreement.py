@@ -1,0 +1,46 @@
+"""Inter-coder agreement: choose coders and level, read the table, talk through the disagreements."""
+
+import streamlit as st
+
+from qualbench import agreement, codebook, documents, store
+from qualbench.export.methods import agreement_docx
+from ui import project, widgets
+
+db = project.db()
+st.title("Inter-coder agreement")
+st.caption("How far coders who coded the same documents independently agree, per code and pooled. "
+           "The README says exactly how each figure is computed.")
+
+candidates = agreement.coders_with_codings(db)
+left, middle, right = st.columns([2, 1, 1])
+coders = left.multiselect("Coders", candidates, default=candidates[:2], key="agreement_coders")
+level = middle.radio("Level", agreement.LEVELS, horizontal=True, key="agreement_level",
+                     help="character: NVivo's comparison over characters; unit: turns and paragraphs (Krippendorff's alpha); "
+                          "segment: MAXQDA's matching of coded segments")
+overlap = right.slider("Segment overlap", 0.5, 1.0, 0.9, 0.05, disabled=level != "segment", key="agreement_overlap")
+with st.expander("Narrow down to documents or codes"):
+    table = documents.table(db)
+    titles = dict(zip(table["id"], table["title"]))
+    chosen_docs = st.multiselect("Documents (default: every document all chosen coders have coded)", list(titles), format_func=titles.get)
+    chosen_codes = st.multiselect("Codes (default: every code they used there)", [c["path"] for c in codebook.codes(db)])
+
+with widgets.error_box():
+    frame = agreement.compare(db, coders, level=level, min_overlap=overlap,
+                              documents=[int(d) for d in chosen_docs] or None, codes=chosen_codes or None)
+    first_second = f" “first” is {coders[0]}, “second” is {coders[1]}." if level == "character" else ""
+    st.caption(f"{len(frame) - 1} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.{first_second}")
+    st.dataframe(frame, hide_index=True, width="stretch", key="agreement_table")
+    project_name = store.get_setting(db, "project_name") or "Qualbench project"
+    a, b = st.columns(2)
+    a.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), f"agreement_{level}.csv", "text/csv")
+    b.download_button("Download Word table", agreement_docx(frame, project=project_name), f"agreement_{level}.docx",
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    if len(coders) == 2:
+        st.subheader("Where only one coder coded")
+        found = agreement.disagreements(db, coders, documents=[int(d) for d in chosen_docs] or None, codes=chosen_codes or None)
+        code = st.selectbox("Code", ["(all codes)", *sorted(found["code"].unique())], key="agreement_disagreement_code")
+        shown = found if code == "(all codes)" else found[found["code"] == code]
+        st.caption(f"{len(shown)} stretches")
+        st.dataframe(agreement.side_by_side(shown, coders).drop(columns=["document_id", "end"]), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.TextColumn(c, width="large") for c in coders})

@@ -1,0 +1,1 @@
+"""Exports: Word, REFI-QDA and tables."""
