@@ -18,6 +18,8 @@ level = middle.radio("Level", agreement.LEVELS, horizontal=True, key="agreement_
                      help="character: NVivo's comparison over characters; unit: turns and paragraphs (Krippendorff's alpha); "
                           "segment: MAXQDA's matching of coded segments")
 overlap = right.slider("Segment overlap", 0.5, 1.0, 0.9, 0.05, disabled=level != "segment", key="agreement_overlap")
+by_document = right.checkbox("Per document", disabled=level != "character", key="agreement_by_document",
+                             help="character level: one row per code and document instead of per code")
 with st.expander("Narrow down to documents or codes"):
     table = documents.table(db)
     titles = dict(zip(table["id"], table["title"]))
@@ -25,10 +27,10 @@ with st.expander("Narrow down to documents or codes"):
     chosen_codes = st.multiselect("Codes (default: every code they used there)", [c["path"] for c in codebook.codes(db)])
 
 with widgets.error_box():
-    frame = agreement.compare(db, coders, level=level, min_overlap=overlap,
+    frame = agreement.compare(db, coders, level=level, min_overlap=overlap, by_document=by_document and level == "character",
                               documents=[int(d) for d in chosen_docs] or None, codes=chosen_codes or None)
     first_second = f" “first” is {coders[0]}, “second” is {coders[1]}." if level == "character" else ""
-    st.caption(f"{len(frame) - 1} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.{first_second}")
+    st.caption(f"{frame['code'].nunique() - (not by_document)} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.{first_second}")
     st.dataframe(frame, hide_index=True, width="stretch", key="agreement_table")
     project_name = store.get_setting(db, "project_name") or "Qualbench project"
     a, b = st.columns(2)

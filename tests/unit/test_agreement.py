@@ -107,3 +107,24 @@ def test_sample_coders_agree_substantially(sample_db):
     frame = agreement.compare(sample_db, ["Signe Holm", "Tobias Berg"], level="unit")
     pooled = frame.iloc[-1]
     assert pooled["code"] == "(all codes)" and 0.4 < pooled["alpha"] < 0.95
+
+
+def test_per_document_rows(project):
+    db, doc = project
+    frame = agreement.compare(db, ["Signe", "Tobias"], by_document=True)
+    assert list(frame.columns[:2]) == ["code", "document"] and list(frame["document"]) == ["notes", "notes"]
+    assert "(all codes)" not in set(frame["code"])
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is installed by scripts/test.sh")
+def test_the_word_table_converts_in_libreoffice(project, tmp_path):
+    import subprocess
+
+    from qualbench.export.methods import agreement_docx
+
+    db, _ = project
+    path = tmp_path / "agreement.docx"
+    path.write_bytes(agreement_docx(agreement.compare(db, ["Signe", "Tobias"]), project="Test"))
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                           "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and (tmp_path / "agreement.pdf").stat().st_size > 1000, done.stderr
