@@ -85,3 +85,39 @@ def test_a_deep_link_on_a_fresh_server_runs_through_the_workbench(page, fresh_se
     assert page.get_by_label("Who is coding?").count() == 1
     names = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     assert [n.strip().splitlines()[-1] for n in names][:2] == ["Overview", "Documents"]
+
+
+def test_hostile_text_renders_as_text_and_runs_nothing(page, fresh_server):
+    from qualbench import documents, store
+
+    db = store.open_project(fresh_server.db_path, create=False)
+    hostile = ("Interviewer: <script>window.__pwned = 1</script> hvad så?\n\n"
+               "R: <img src=x onerror=\"window.__pwned = 2\"> **ikke fed** [et link](javascript:alert(1))\n\n"
+               "Interviewer: <b>tak</b>")
+    documents.import_bytes(db, hostile.encode(), "fjendtlig.txt", who="test")
+    page.goto(fresh_server.url + "/documents")
+    wait_for_app(page)
+    choose(page, "Open a document", "fjendtlig")
+    page.get_by_text("<script>window.__pwned = 1</script> hvad så?").wait_for()
+    assert page.get_by_text('<img src=x onerror="window.__pwned = 2">', exact=False).count() == 1
+    assert page.get_by_text("**ikke fed** [et link](javascript:alert(1))").count() == 1
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator('[data-testid="stMainBlockContainer"] img[src="x"]').count() == 0
+    screenshot(page, "reader_hostile_text")
+
+
+def test_an_upload_over_the_limit_is_refused_in_the_page(page, fresh_server, tmp_path):
+    big = tmp_path / "for_stor.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(51 * 1024 * 1024)  # one MB over the 50 MB limit
+    page.goto(fresh_server.url + "/documents")
+    wait_for_app(page)
+    page.get_by_text("Import documents").click()
+    page.locator('input[type="file"]').set_input_files(str(big))
+    page.get_by_text("must be 50.0MB or smaller").wait_for()  # Streamlit's own check, before anything is sent
+    assert "for_stor.txt" in page.locator('[data-testid="stFileUploader"]').inner_text()
+    screenshot(page, "upload_too_large")
+    assert page.get_by_role("button", name="Import", exact=True).is_disabled()
+    from qualbench import store
+
+    assert store.open_project(fresh_server.db_path, create=False)["documents"].count == 10
