@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import sqlite_utils
 
-from . import store
+from . import codebook, store
+from .errors import QualbenchError
+from .filters import Filters
 
 
 def summary(db: sqlite_utils.Database) -> dict:
@@ -17,3 +21,160 @@ def summary(db: sqlite_utils.Database) -> dict:
                (SELECT count(DISTINCT document_id) FROM codings) AS coded_documents""")[0]
     row["project"] = store.get_setting(db, "project_name") or "Untitled project"
     return row
+
+
+# --- co-occurrence (DESIGN.md, "Co-occurrence") ---------------------------------------
+
+SCOPES = ("overlap", "turn", "document")
+MEASURES = ("count", "c")
+
+
+def _codings(db: sqlite_utils.Database, filters: Filters | None, rollup: bool) -> tuple[pd.DataFrame, list[dict]]:
+    """The filtered codings (document_id, code_id, start, end), with code_id mapped to its top-level code under rollup."""
+    filters = (filters or Filters()).check(db)
+    where, params = filters.codings_sql("c")
+    frame = pd.DataFrame(store.rows(db, f'SELECT c.document_id, c.code_id, c.start, c."end" FROM codings c WHERE {where}', params),
+                         columns=["document_id", "code_id", "start", "end"])
+    codes = codebook.codes(db)
+    if rollup:
+        top = {}
+        for code in codes:  # tree order: a parent comes before its children
+            top[code["id"]] = code["id"] if code["parent_id"] is None else top[code["parent_id"]]
+        frame["code_id"] = frame["code_id"].map(top)
+        codes = [c for c in codes if c["parent_id"] is None]
+    return frame, codes
+
+
+def _overlap_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) of codings in the same document whose ranges overlap (a sort and a sweep, vectorised).
+
+    Sorted by (document, start), coding j > i overlaps i exactly when start_j < end_i; the
+    first j that does not is found by binary search, so the work grows with the pairs found.
+    """
+    if frame.empty:
+        return np.empty(0, int), np.empty(0, int)
+    order = np.lexsort((frame["start"].to_numpy(), frame["document_id"].to_numpy()))
+    doc = frame["document_id"].to_numpy()[order].astype(np.int64)
+    shift = int(max(frame["end"].max(), 1)) + 1
+    starts = doc * shift + frame["start"].to_numpy()[order]
+    ends = doc * shift + frame["end"].to_numpy()[order]
+    stop = np.searchsorted(starts, ends, side="left")  # first coding (in this document) starting at or after the end
+    first = np.arange(len(order))
+    counts = np.maximum(stop - first - 1, 0)
+    i = np.repeat(first, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = i + 1 + offsets
+    return order[i], order[j]
+
+
+def _units_held(db: sqlite_utils.Database, frame: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Distinct (unit, code_id) pairs: the turns (or documents) each code's codings touch."""
+    if scope == "document":
+        return frame[["document_id", "code_id"]].drop_duplicates().rename(columns={"document_id": "unit"})
+    turns = pd.DataFrame(store.rows(db, 'SELECT document_id, start, "end" FROM turns ORDER BY document_id, start'),
+                         columns=["document_id", "start", "end"])
+    shift = int(max(turns["end"].max() if len(turns) else 0, frame["end"].max() if len(frame) else 0, 1)) + 1
+    t_start = turns["document_id"].to_numpy(np.int64) * shift + turns["start"].to_numpy()
+    t_end = turns["document_id"].to_numpy(np.int64) * shift + turns["end"].to_numpy()
+    c_start = frame["document_id"].to_numpy(np.int64) * shift + frame["start"].to_numpy()
+    c_end = frame["document_id"].to_numpy(np.int64) * shift + frame["end"].to_numpy()
+    # turns are disjoint and sorted: a coding touches the turns from the first ending after its start
+    # to the last starting before its end (half-open ranges, so touching ends do not count)
+    lo = np.searchsorted(t_end, c_start, side="right")
+    hi = np.searchsorted(t_start, c_end, side="left")
+    counts = np.maximum(hi - lo, 0)
+    unit = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    code = np.repeat(frame["code_id"].to_numpy(), counts)
+    return pd.DataFrame({"unit": unit, "code_id": code}).drop_duplicates()
+
+
+def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: str = "count",
+                 filters: Filters | None = None, rollup: bool = False) -> pd.DataFrame:
+    """The code-by-code co-occurrence matrix, as DESIGN.md defines it; rows and columns are code paths.
+
+    - overlap: n_AB = pairs of codings of A and B in one document whose ranges overlap;
+      n_A = codings of A. c = n_AB / (n_A + n_B - n_AB), which can exceed 1 when one
+      long coding overlaps many short ones (it is shown, never clipped).
+    - turn / document: n_AB = units (turns, documents) that a coding of A and a coding
+      of B both touch; n_A = units holding A; c is then the Jaccard index (0..1).
+
+    Codings of all coders count unless ``filters`` narrows them. With ``rollup`` every
+    coding counts for its top-level code and the matrix is theme by theme. The
+    diagonal is 0: a code is not counted as co-occurring with itself. Codes without
+    codings in the selection are left out.
+    """
+    if scope not in SCOPES:
+        raise QualbenchError(f"Unknown scope {scope!r}; use one of {', '.join(SCOPES)}.")
+    if measure not in MEASURES:
+        raise QualbenchError(f"Unknown measure {measure!r}; use count or c.")
+    frame, codes = _codings(db, filters, rollup)
+    present = [c for c in codes if c["id"] in set(frame["code_id"])]
+    index = {c["id"]: k for k, c in enumerate(present)}
+    size = len(present)
+    pair_counts = np.zeros((size, size), dtype=np.int64)
+    if scope == "overlap":
+        i, j = _overlap_pairs(frame)
+        a = frame["code_id"].to_numpy()[i]
+        b = frame["code_id"].to_numpy()[j]
+        keep = a != b
+        ai = np.array([index[x] for x in a[keep]], dtype=int)
+        bi = np.array([index[x] for x in b[keep]], dtype=int)
+        np.add.at(pair_counts, (ai, bi), 1)
+        pair_counts = pair_counts + pair_counts.T
+        totals = np.array([(frame["code_id"] == c["id"]).sum() for c in present], dtype=np.int64)
+    else:
+        held = _units_held(db, frame, scope)
+        units = {u: k for k, u in enumerate(held["unit"].unique())}
+        membership = np.zeros((len(units), size), dtype=np.int64)
+        # (a coding lying only in the blank line between two turns touches no unit)
+        membership[held["unit"].map(units).to_numpy(dtype=int), held["code_id"].map(index).to_numpy(dtype=int)] = 1
+        pair_counts = membership.T @ membership
+        totals = np.diag(pair_counts).copy()
+    np.fill_diagonal(pair_counts, 0)
+    labels = [c["path"] for c in present]
+    if measure == "count":
+        return pd.DataFrame(pair_counts, index=labels, columns=labels)
+    denominator = totals[:, None] + totals[None, :] - pair_counts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_values = np.where(denominator > 0, pair_counts / np.where(denominator > 0, denominator, 1), 0.0)
+    np.fill_diagonal(c_values, 0.0)
+    return pd.DataFrame(c_values, index=labels, columns=labels)
+
+
+def cooccurrence_reference(db: sqlite_utils.Database, *, scope: str = "overlap", measure: str = "count",
+                           filters: Filters | None = None, rollup: bool = False) -> pd.DataFrame:
+    """The same matrix by a plain pairwise computation; for tests and benchmarks only (slow)."""
+    frame, codes = _codings(db, filters, rollup)
+    rows = list(frame.itertuples(index=False))
+    present = [c for c in codes if c["id"] in {r.code_id for r in rows}]
+    labels = {c["id"]: c["path"] for c in present}
+    n_ab: dict = {}
+    if scope == "overlap":
+        n = {c["id"]: sum(r.code_id == c["id"] for r in rows) for c in present}
+        for x in range(len(rows)):
+            for y in range(x + 1, len(rows)):
+                a, b = rows[x], rows[y]
+                if a.document_id == b.document_id and a.code_id != b.code_id and a.start < b.end and b.start < a.end:
+                    for key in ((a.code_id, b.code_id), (b.code_id, a.code_id)):
+                        n_ab[key] = n_ab.get(key, 0) + 1
+    else:
+        if scope == "document":
+            units = {(r.document_id,) for r in rows}
+            holds = {u: {r.code_id for r in rows if r.document_id == u[0]} for u in units}
+        else:
+            turns = store.rows(db, 'SELECT document_id, start, "end" FROM turns')
+            holds = {}
+            for t in turns:
+                inside = {r.code_id for r in rows if r.document_id == t["document_id"] and r.start < t["end"] and t["start"] < r.end}
+                if inside:
+                    holds[(t["document_id"], t["start"])] = inside
+        n = {c["id"]: sum(c["id"] in held for held in holds.values()) for c in present}
+        for held in holds.values():
+            for a in held:
+                for b in held:
+                    if a != b:
+                        n_ab[(a, b)] = n_ab.get((a, b), 0) + 1
+    out = pd.DataFrame(0.0 if measure == "c" else 0, index=list(labels.values()), columns=list(labels.values()))
+    for (a, b), value in n_ab.items():
+        out.loc[labels[a], labels[b]] = value if measure == "count" else value / (n[a] + n[b] - value)
+    return out
