@@ -33,8 +33,8 @@ def _codings(db: sqlite_utils.Database, filters: Filters | None, rollup: bool) -
     """The filtered codings (document_id, code_id, start, end), with code_id mapped to its top-level code under rollup."""
     filters = (filters or Filters()).check(db)
     where, params = filters.codings_sql("c")
-    frame = pd.DataFrame(store.rows(db, f'SELECT c.document_id, c.code_id, c.start, c."end" FROM codings c WHERE {where}', params),
-                         columns=["document_id", "code_id", "start", "end"])
+    cursor = db.execute(f'SELECT c.document_id, c.code_id, c.start, c."end" FROM codings c WHERE {where}', params)
+    frame = pd.DataFrame(cursor.fetchall(), columns=["document_id", "code_id", "start", "end"], dtype="int64")
     codes = codebook.codes(db)
     if rollup:
         top = {}
@@ -110,6 +110,8 @@ def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: 
     frame, codes = _codings(db, filters, rollup)
     present = [c for c in codes if c["id"] in set(frame["code_id"])]
     index = {c["id"]: k for k, c in enumerate(present)}
+    position = np.full(max([c["id"] for c in codes], default=0) + 1, -1)  # code id -> row of the matrix
+    position[list(index)] = list(index.values())
     size = len(present)
     pair_counts = np.zeros((size, size), dtype=np.int64)
     if scope == "overlap":
@@ -117,17 +119,15 @@ def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: 
         a = frame["code_id"].to_numpy()[i]
         b = frame["code_id"].to_numpy()[j]
         keep = a != b
-        ai = np.array([index[x] for x in a[keep]], dtype=int)
-        bi = np.array([index[x] for x in b[keep]], dtype=int)
-        np.add.at(pair_counts, (ai, bi), 1)
+        np.add.at(pair_counts, (position[a[keep]], position[b[keep]]), 1)
         pair_counts = pair_counts + pair_counts.T
-        totals = np.array([(frame["code_id"] == c["id"]).sum() for c in present], dtype=np.int64)
+        totals = np.bincount(position[frame["code_id"].to_numpy()], minlength=size).astype(np.int64)
     else:
         held = _units_held(db, frame, scope)
         units = {u: k for k, u in enumerate(held["unit"].unique())}
         membership = np.zeros((len(units), size), dtype=np.int64)
         # (a coding lying only in the blank line between two turns touches no unit)
-        membership[held["unit"].map(units).to_numpy(dtype=int), held["code_id"].map(index).to_numpy(dtype=int)] = 1
+        membership[held["unit"].map(units).to_numpy(dtype=int), position[held["code_id"].to_numpy(dtype=int)]] = 1
         pair_counts = membership.T @ membership
         totals = np.diag(pair_counts).copy()
     np.fill_diagonal(pair_counts, 0)
@@ -149,23 +149,25 @@ def cooccurrence_reference(db: sqlite_utils.Database, *, scope: str = "overlap",
     present = [c for c in codes if c["id"] in {r.code_id for r in rows}]
     labels = {c["id"]: c["path"] for c in present}
     n_ab: dict = {}
+    by_document: dict[int, list] = {}
+    for r in rows:
+        by_document.setdefault(r.document_id, []).append(r)
     if scope == "overlap":
         n = {c["id"]: sum(r.code_id == c["id"] for r in rows) for c in present}
-        for x in range(len(rows)):
-            for y in range(x + 1, len(rows)):
-                a, b = rows[x], rows[y]
-                if a.document_id == b.document_id and a.code_id != b.code_id and a.start < b.end and b.start < a.end:
-                    for key in ((a.code_id, b.code_id), (b.code_id, a.code_id)):
-                        n_ab[key] = n_ab.get(key, 0) + 1
+        for group in by_document.values():  # every pair of codings within a document
+            for x in range(len(group)):
+                for y in range(x + 1, len(group)):
+                    a, b = group[x], group[y]
+                    if a.code_id != b.code_id and a.start < b.end and b.start < a.end:
+                        for key in ((a.code_id, b.code_id), (b.code_id, a.code_id)):
+                            n_ab[key] = n_ab.get(key, 0) + 1
     else:
         if scope == "document":
-            units = {(r.document_id,) for r in rows}
-            holds = {u: {r.code_id for r in rows if r.document_id == u[0]} for u in units}
+            holds = {d: {r.code_id for r in group} for d, group in by_document.items()}
         else:
-            turns = store.rows(db, 'SELECT document_id, start, "end" FROM turns')
             holds = {}
-            for t in turns:
-                inside = {r.code_id for r in rows if r.document_id == t["document_id"] and r.start < t["end"] and t["start"] < r.end}
+            for t in store.rows(db, 'SELECT document_id, start, "end" FROM turns'):
+                inside = {r.code_id for r in by_document.get(t["document_id"], []) if r.start < t["end"] and t["start"] < r.end}
                 if inside:
                     holds[(t["document_id"], t["start"])] = inside
         n = {c["id"]: sum(c["id"] in held for held in holds.values()) for c in present}

@@ -131,3 +131,17 @@ def test_agreement_command(tmp_path, sample_path):
     word = tmp_path / "agreement.docx"
     assert qb("--db", sample_path, "agreement", "--coders", "Signe Holm", "Tobias Berg", "--out", word).returncode == 0
     assert word.stat().st_size > 5000
+
+
+def test_cooccurrence_command(tmp_path, sample_path):
+    import pandas as pd
+
+    out = tmp_path / "co.csv"
+    done = qb("--db", sample_path, "cooccurrence", "--scope", "turn", "--measure", "c", "--coder", "Signe Holm", "--out", out)
+    assert done.returncode == 0, done.stderr
+    matrix = pd.read_csv(out, index_col="code")
+    assert list(matrix.index) == list(matrix.columns) and (matrix.to_numpy() <= 1).all()
+    assert (matrix.to_numpy() == matrix.to_numpy().T).all()
+    assert "No attribute 'region'" in one_line_error(qb("--db", sample_path, "cooccurrence", "--where", "region=Nord", "--out", out))
+    assert "No coder 'Nobody'" in one_line_error(qb("--db", sample_path, "cooccurrence", "--coder", "Nobody", "--out", out))
+    assert ".csv" in one_line_error(qb("--db", sample_path, "cooccurrence", "--out", tmp_path / "co.png"))

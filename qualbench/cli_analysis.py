@@ -1,0 +1,36 @@
+"""``cooccurrence``: the code-by-code co-occurrence matrix as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import analysis, store
+from .errors import QualbenchError
+from .filters import Filters, parse_where
+
+
+def cmd_cooccurrence(args) -> int:
+    db = store.open_project(args.db, create=False)
+    out = Path(args.out)
+    if out.suffix.lower() != ".csv":
+        raise QualbenchError(f"{out.name}: the co-occurrence matrix is written as .csv (charts as .png/.svg are not built yet).")
+    filters = Filters(coders=args.coder or None, attributes=parse_where(args.where))
+    matrix = analysis.cooccurrence(db, scope=args.scope, measure=args.measure, filters=filters, rollup=args.rollup)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        matrix.to_csv(out, index_label="code", float_format="%.4f" if args.measure == "c" else None)
+    except OSError as exc:
+        raise QualbenchError(f"{out}: cannot be written ({exc.strerror}).") from exc
+    print(f"{len(matrix)} x {len(matrix)} {args.measure} matrix ({args.scope} scope) written to {out}.")
+    return 0
+
+
+def register(sub, common, parser_class) -> None:
+    p = sub.add_parser("cooccurrence", parents=[common], help="code-by-code co-occurrence matrix")
+    p.add_argument("--scope", choices=analysis.SCOPES, default="overlap")
+    p.add_argument("--measure", choices=analysis.MEASURES, default="count")
+    p.add_argument("--coder", action="append", metavar="C", help="count only this coder's codings; repeat for several")
+    p.add_argument("--where", action="append", metavar="ATTR=VALUE", help="only documents with this attribute value; repeat")
+    p.add_argument("--rollup", action="store_true", help="count every coding under its top-level code")
+    p.add_argument("--out", required=True, metavar="FILE.csv")
+    p.set_defaults(func=cmd_cooccurrence)
