@@ -60,6 +60,8 @@ def _build(db: sqlite_utils.Database, manifest: dict, corpus: Path, codebook_fil
     rows = []
     for path in sorted((corpus / "codings").glob("*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if spec.get("document") not in doc_ids:
+            raise QualbenchError(f"Sample codings {path.name} name the document {spec.get('document')!r}, which corpus/manifest.yaml does not list.")
         doc = documents.resolve(db, doc_ids[spec["document"]])
         for item in spec["codings"]:
             start, end = locate(doc["text"], item["quote"], item.get("occurrence", 1))

@@ -81,3 +81,12 @@ def test_the_sample_loads_only_into_an_empty_project(sample_db, tmp_path):
     again.close()
     assert sample.open_sample(tmp_path / "fresh.db")["codings"].count == count  # not loaded twice
     assert store.get_setting(sample_db, "project_name").endswith("(sample project)")
+
+
+def test_codings_for_an_unlisted_document_are_a_clear_error(db, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("_manifest_parts"))
+    (corpus / "codings" / "stray.yaml").write_text("document: not_listed.txt\ncodings: []\n", encoding="utf-8")
+    with pytest.raises(QualbenchError, match="stray.yaml name the document 'not_listed.txt'"):
+        sample.build(db, corpus=corpus)
+    assert db["documents"].count == 0
