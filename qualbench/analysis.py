@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import sqlite_utils
 
 from . import codebook, store
-from .errors import QualbenchError
+from .agreement_stats import union
+from .errors import NotFound, QualbenchError
 from .filters import Filters
+
+_WORDS = re.compile(r"\w+")
 
 
 def summary(db: sqlite_utils.Database) -> dict:
@@ -180,3 +185,44 @@ def cooccurrence_reference(db: sqlite_utils.Database, *, scope: str = "overlap",
     for (a, b), value in n_ab.items():
         out.loc[labels[a], labels[b]] = value if measure == "count" else value / (n[a] + n[b] - value)
     return out
+
+
+# --- frequencies and matrices --------------------------------------------------------------
+
+
+def frequencies(db: sqlite_utils.Database, *, by: str = "code", filters: Filters | None = None, rollup: bool = False) -> pd.DataFrame:
+    """Code frequencies.
+
+    ``by="code"``: one row per code with codings, documents and words coded (words of
+    the union of its codings per document, so overlapping codings are not counted
+    twice). ``by="document"``: the code-by-document matrix of codings. Any other value
+    names a document attribute (area, site, role, ...): the code-by-attribute matrix of
+    codings, one column per value. With ``rollup`` codings count for their top-level code.
+    """
+    frame, codes = _codings(db, filters, rollup)
+    present = [c for c in codes if c["id"] in set(frame["code_id"])]
+    labels = {c["id"]: c["path"] for c in present}
+    order = [c["path"] for c in present]
+    if by == "code":
+        texts = {r["id"]: r["text"] for r in store.rows(db, "SELECT id, text FROM documents")}
+        rows = []
+        for code in present:
+            mine = frame[frame["code_id"] == code["id"]]
+            words = 0
+            for doc_id, group in mine.groupby("document_id"):
+                words += sum(len(_WORDS.findall(texts[doc_id][s:e])) for s, e in union(list(zip(group["start"], group["end"]))))
+            rows.append({"code": code["path"], "codings": len(mine), "documents": mine["document_id"].nunique(), "words_coded": words})
+        return pd.DataFrame(rows, columns=["code", "codings", "documents", "words_coded"])
+    if by == "document":
+        titles = {r["id"]: r["title"] for r in store.rows(db, "SELECT id, title FROM documents ORDER BY id")}
+        column = frame["document_id"].map(titles)
+        columns = [t for t in titles.values() if t in set(column)]
+    else:
+        values = {r["document_id"]: r["value"] for r in store.rows(db, "SELECT document_id, value FROM document_attributes WHERE name = ?", [by])}
+        if not values:
+            known = sorted({r["name"] for r in store.rows(db, "SELECT DISTINCT name FROM document_attributes")})
+            raise NotFound(f"No attribute {by!r} on any document; use code, document or one of: {', '.join(known)}.")
+        column = frame["document_id"].map(values).fillna("(not set)")
+        columns = sorted(set(column))
+    matrix = pd.crosstab(frame["code_id"].map(labels), column)
+    return matrix.reindex(index=order, columns=columns, fill_value=0).rename_axis(index="code", columns=None)

@@ -1,4 +1,4 @@
-"""``cooccurrence``: the code-by-code co-occurrence matrix as CSV."""
+"""``cooccurrence`` and ``frequencies``: counts over codings as CSV."""
 
 from __future__ import annotations
 
@@ -25,7 +25,31 @@ def cmd_cooccurrence(args) -> int:
     return 0
 
 
+def cmd_frequencies(args) -> int:
+    db = store.open_project(args.db, create=False)
+    out = Path(args.out)
+    if out.suffix.lower() != ".csv":
+        raise QualbenchError(f"{out.name}: frequencies are written as .csv (charts as .png/.svg are not built yet).")
+    filters = Filters(coders=args.coder or None, attributes=parse_where(args.where))
+    table = analysis.frequencies(db, by=args.by, filters=filters, rollup=args.rollup)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out, index=args.by != "code")
+    except OSError as exc:
+        raise QualbenchError(f"{out}: cannot be written ({exc.strerror}).") from exc
+    print(f"Frequencies by {args.by}: {len(table)} codes written to {out}.")
+    return 0
+
+
 def register(sub, common, parser_class) -> None:
+    p = sub.add_parser("frequencies", parents=[common], help="code frequencies, or code-by-document / code-by-attribute counts")
+    p.add_argument("--by", default="code", metavar="code|document|ATTRIBUTE")
+    p.add_argument("--coder", action="append", metavar="C")
+    p.add_argument("--where", action="append", metavar="ATTR=VALUE")
+    p.add_argument("--rollup", action="store_true", help="count every coding under its top-level code")
+    p.add_argument("--out", required=True, metavar="FILE.csv")
+    p.set_defaults(func=cmd_frequencies)
+
     p = sub.add_parser("cooccurrence", parents=[common], help="code-by-code co-occurrence matrix")
     p.add_argument("--scope", choices=analysis.SCOPES, default="overlap")
     p.add_argument("--measure", choices=analysis.MEASURES, default="count")

@@ -145,3 +145,12 @@ def test_cooccurrence_command(tmp_path, sample_path):
     assert "No attribute 'region'" in one_line_error(qb("--db", sample_path, "cooccurrence", "--where", "region=Nord", "--out", out))
     assert "No coder 'Nobody'" in one_line_error(qb("--db", sample_path, "cooccurrence", "--coder", "Nobody", "--out", out))
     assert ".csv" in one_line_error(qb("--db", sample_path, "cooccurrence", "--out", tmp_path / "co.png"))
+
+
+def test_frequencies_command(tmp_path, sample_path):
+    out = tmp_path / "f.csv"
+    assert qb("--db", sample_path, "frequencies", "--by", "area", "--rollup", "--out", out).returncode == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "code,Borgerservice,Hjemmepleje,Jobcenter,Socialforvaltning"
+    assert qb("--db", sample_path, "frequencies", "--out", out).returncode == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "code,codings,documents,words_coded"
+    assert "No attribute 'nothing'" in one_line_error(qb("--db", sample_path, "frequencies", "--by", "nothing", "--out", out))

@@ -117,3 +117,34 @@ def test_fast_equals_pairwise_reference_on_random_projects(spec):
                 slow = analysis.cooccurrence_reference(db, scope=scope, measure=measure, rollup=rollup)
                 assert list(fast.index) == list(slow.index)
                 assert np.allclose(fast.to_numpy(dtype=float), slow.to_numpy(dtype=float)), (scope, measure, rollup)
+
+
+def test_frequencies_by_code_count_words_once(project):
+    table = analysis.frequencies(project).set_index("code")
+    # Each paragraph of NOTE is one 20-letter word. A: 0-50 in one covers the a-, b- and part of the c-word (3),
+    # 0-10 in two part of the z-word (1).
+    assert list(table.loc["Theme/A", ["codings", "documents"]]) == [2, 2]
+    assert table.loc["Theme/A", "words_coded"] == 3 + 1
+    # B: three separate codings, each holding part of one word
+    assert table.loc["Theme/B", "words_coded"] == 3
+    # C: 45-48 and 50-60 lie in the c-word, and 10-20 in two: the overlap-free union is still counted range by range
+    assert table.loc["C", "words_coded"] == 3
+
+
+def test_words_coded_counts_overlapping_codings_of_one_code_once(db):
+    doc = documents.import_bytes(db, "en to tre fire fem".encode(), "x.txt", who="t").document_id
+    code = codebook.add_code(db, "A", who="t")
+    coding.apply(db, doc, code, 0, 9, coder="S")   # "en to tre"
+    coding.apply(db, doc, code, 3, 14, coder="T")  # "to tre fire"
+    assert analysis.frequencies(db).loc[0, "words_coded"] == 4
+
+
+def test_frequencies_by_document_and_attribute(project):
+    documents.set_attributes(project, "one", {"area": "Jobcenter"}, who="t")
+    by_doc = analysis.frequencies(project, by="document")
+    assert list(by_doc.columns) == ["one", "two"] and by_doc.loc["C", "one"] == 2 and by_doc.loc["C", "two"] == 1
+    by_area = analysis.frequencies(project, by="area", rollup=True)
+    assert list(by_area.columns) == ["(not set)", "Jobcenter"]
+    assert by_area.loc["Theme", "Jobcenter"] == 4 and by_area.loc["Theme", "(not set)"] == 1
+    with pytest.raises(NotFound, match="No attribute 'region'"):
+        analysis.frequencies(project, by="region")
