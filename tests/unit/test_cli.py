@@ -144,7 +144,11 @@ def test_cooccurrence_command(tmp_path, sample_path):
     assert (matrix.to_numpy() == matrix.to_numpy().T).all()
     assert "No attribute 'region'" in one_line_error(qb("--db", sample_path, "cooccurrence", "--where", "region=Nord", "--out", out))
     assert "No coder 'Nobody'" in one_line_error(qb("--db", sample_path, "cooccurrence", "--coder", "Nobody", "--out", out))
-    assert ".csv" in one_line_error(qb("--db", sample_path, "cooccurrence", "--out", tmp_path / "co.png"))
+    assert ".csv, .png or .svg" in one_line_error(qb("--db", sample_path, "cooccurrence", "--out", tmp_path / "co.pdf"))
+    assert qb("--db", sample_path, "cooccurrence", "--out", tmp_path / "co.png").returncode == 0
+    assert (tmp_path / "co.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert qb("--db", sample_path, "frequencies", "--by", "site", "--out", tmp_path / "f.svg").returncode == 0
+    assert (tmp_path / "f.svg").read_text(encoding="utf-8").lstrip().startswith("<svg")
 
 
 def test_frequencies_command(tmp_path, sample_path):
