@@ -18,6 +18,8 @@ pages = {
         st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
     ],
     "Analysis": [
+        st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:"),
+        st.Page("pages/charts.py", title="Charts", icon=":material/grid_on:"),
         st.Page("pages/agreement.py", title="Agreement", icon=":material/compare_arrows:"),
     ],
 }

@@ -226,3 +226,48 @@ def frequencies(db: sqlite_utils.Database, *, by: str = "code", filters: Filters
         columns = sorted(set(column))
     matrix = pd.crosstab(frame["code_id"].map(labels), column)
     return matrix.reindex(index=order, columns=columns, fill_value=0).rename_axis(index="code", columns=None)
+
+
+def cell_excerpts(db: sqlite_utils.Database, code_a: str, code_b: str, *, scope: str = "overlap",
+                  filters: Filters | None = None, rollup: bool = False) -> pd.DataFrame:
+    """The passages behind one cell of the co-occurrence matrix (codes given by path).
+
+    overlap: one row per overlapping pair of codings (the n_AB of the cell), with both
+    excerpts; turn / document: one row per unit holding both codes, with its text
+    (a document's text is cut to its first 300 characters).
+    """
+    frame, codes = _codings(db, filters, rollup)
+    ids = {c["path"]: c["id"] for c in codes}
+    for path in (code_a, code_b):
+        if path not in ids:
+            raise NotFound(f"No code “{path}” in this chart (it may have been merged, renamed or deleted).")
+    a_id, b_id = ids[code_a], ids[code_b]
+    texts = {r["id"]: (r["title"], r["text"]) for r in store.rows(db, "SELECT id, title, text FROM documents")}
+    rows = []
+    if scope == "overlap":
+        i, j = _overlap_pairs(frame)
+        codes_i, codes_j = frame["code_id"].to_numpy()[i], frame["code_id"].to_numpy()[j]
+        hit = ((codes_i == a_id) & (codes_j == b_id)) | ((codes_i == b_id) & (codes_j == a_id))
+        for x, y in zip(i[hit], j[hit]):
+            first, second = frame.iloc[x], frame.iloc[y]
+            if first["code_id"] != a_id:
+                first, second = second, first
+            title, text = texts[int(first["document_id"])]
+            rows.append({"document_id": int(first["document_id"]), "document": title, "start": int(min(first["start"], second["start"])),
+                         code_a: text[first["start"]:first["end"]], code_b: text[second["start"]:second["end"]]})
+        return pd.DataFrame(rows, columns=["document_id", "document", "start", code_a, code_b])
+    if scope not in SCOPES:
+        raise QualbenchError(f"Unknown scope {scope!r}; use one of {', '.join(SCOPES)}.")
+    held = _units_held(db, frame, scope)
+    both = set(held[held["code_id"] == a_id]["unit"]) & set(held[held["code_id"] == b_id]["unit"])
+    if scope == "document":
+        for doc_id in sorted(both):
+            title, text = texts[int(doc_id)]
+            rows.append({"document_id": int(doc_id), "document": title, "start": 0, "text": text[:300]})
+    else:
+        turns = store.rows(db, 'SELECT document_id, "index", start, "end" FROM turns ORDER BY document_id, start')
+        for unit in sorted(both):
+            turn = turns[int(unit)]
+            title, text = texts[turn["document_id"]]
+            rows.append({"document_id": turn["document_id"], "document": title, "start": turn["start"], "text": text[turn["start"]:turn["end"]]})
+    return pd.DataFrame(rows, columns=["document_id", "document", "start", "text"])

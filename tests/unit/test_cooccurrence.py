@@ -148,3 +148,14 @@ def test_frequencies_by_document_and_attribute(project):
     assert by_area.loc["Theme", "Jobcenter"] == 4 and by_area.loc["Theme", "(not set)"] == 1
     with pytest.raises(NotFound, match="No attribute 'region'"):
         analysis.frequencies(project, by="region")
+
+
+def test_the_passages_behind_a_cell(project):
+    pairs = analysis.cell_excerpts(project, "Theme/A", "Theme/B")
+    assert len(pairs) == analysis.cooccurrence(project).loc["Theme/A", "Theme/B"] == 3
+    assert sorted(pairs["Theme/B"]) == sorted([NOTE[2:5], NOTE[10:15], NOTE[24:30]])
+    turns = analysis.cell_excerpts(project, "Theme/A", "C", scope="turn")
+    assert len(turns) == analysis.cooccurrence(project, scope="turn").loc["Theme/A", "C"] == 2
+    assert set(turns["text"]) == {"c" * 20, "z" * 30}
+    with pytest.raises(NotFound, match="No code “Gone”"):
+        analysis.cell_excerpts(project, "Theme/A", "Gone")

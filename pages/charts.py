@@ -1,0 +1,43 @@
+"""Charts: co-occurrence and matrices with filters; click a cell to read the passages behind it."""
+
+import streamlit as st
+
+from qualbench import analysis, charts
+from ui import analysis_widgets, project, widgets
+
+db = project.db()
+st.title("Charts")
+kind = st.radio("Chart", ["Co-occurrence", "Codes by document", "Codes by attribute", "Code frequencies"], horizontal=True, key="chart_kind")
+chosen, rollup = analysis_widgets.filters(db, key="charts")
+
+with widgets.error_box():
+    if kind == "Co-occurrence":
+        left, right = st.columns(2)
+        scope = left.radio("Scope", analysis.SCOPES, horizontal=True, key="chart_scope",
+                           help="overlap: coded passages overlap; turn: same turn or paragraph; document: same document")
+        measure = right.radio("Measure", analysis.MEASURES, horizontal=True, key="chart_measure")
+        table = analysis.cooccurrence(db, scope=scope, measure=measure, filters=chosen, rollup=rollup)
+        chart = charts.heatmap(table, title=f"Co-occurrence ({scope}, {measure})", value=measure)
+        if measure == "c" and scope == "overlap" and (table.to_numpy() > 1).any():
+            st.info("Some c values exceed 1: one long coding overlaps several short codings of the other code.")
+    elif kind == "Code frequencies":
+        table = analysis.frequencies(db, filters=chosen, rollup=rollup)
+        chart = charts.bars(table, title="Codings per code")
+    else:
+        by = "document" if kind == "Codes by document" else st.selectbox("Attribute", ["area", "site", "role", "language"], key="chart_attribute")
+        table = analysis.frequencies(db, by=by, filters=chosen, rollup=rollup)
+        chart = charts.heatmap(table, title=f"Codings by {by}", columns_title=by)
+
+    event = analysis_widgets.show_chart(chart, key="chart", selectable=kind == "Co-occurrence")
+    a, b, c = st.columns(3)
+    a.download_button("PNG", charts.to_png(chart), "chart.png", "image/png")
+    b.download_button("SVG", charts.to_svg(chart), "chart.svg", "image/svg+xml")
+    c.download_button("CSV", table.to_csv().encode("utf-8"), "chart.csv", "text/csv")
+
+    cell = analysis_widgets.clicked_cell(event) if kind == "Co-occurrence" else None
+    if cell:
+        passages = analysis.cell_excerpts(db, cell[0], cell[1], scope=scope, filters=chosen, rollup=rollup)
+        st.subheader(f"{cell[0]} × {cell[1]}: {len(passages)} {'pairs of codings' if scope == 'overlap' else scope + 's'}")
+        st.dataframe(passages.drop(columns=["document_id"]), hide_index=True, width="stretch", key="cell_passages")
+    elif kind == "Co-occurrence":
+        st.caption("Click a cell to list the passages behind it.")
