@@ -7,6 +7,7 @@ from ui import analysis_widgets, project, widgets
 
 db = project.db()
 st.title("Charts")
+analysis_widgets.saved_views(db)
 kind = st.radio("Chart", ["Co-occurrence", "Codes by document", "Codes by attribute", "Code frequencies"], horizontal=True, key="chart_kind")
 chosen, rollup = analysis_widgets.filters(db, key="charts")
 
@@ -35,6 +36,7 @@ with widgets.error_box():
     c.download_button("CSV", table.to_csv().encode("utf-8"), "chart.csv", "text/csv")
 
     cell = analysis_widgets.clicked_cell(event) if kind == "Co-occurrence" else None
+    st.session_state["_chart_cell"] = cell
     if cell:
         passages = analysis.cell_excerpts(db, cell[0], cell[1], scope=scope, filters=chosen, rollup=rollup)
         st.subheader(f"{cell[0]} × {cell[1]}: {len(passages)} {'pairs of codings' if scope == 'overlap' else scope + 's'}")

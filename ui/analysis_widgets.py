@@ -7,6 +7,8 @@ import streamlit as st
 from qualbench import agreement, documents, store
 from qualbench.filters import Filters
 
+from . import project, widgets
+
 
 def filters(db, *, key: str) -> tuple[Filters, bool]:
     """Coder, kind and attribute filters plus the rollup switch, in one expander."""
@@ -38,3 +40,56 @@ def show_chart(chart, *, key: str | None = None, selectable: bool = False):
     height = int(spec.get("height", 300)) + 260
     options = {"on_select": "rerun", "key": key} if selectable else {}
     return st.altair_chart(chart, width=width, height=height, theme=None, **options)
+
+
+CHART_KEYS = ("chart_kind", "chart_scope", "chart_measure", "chart_attribute", "charts_rollup")
+
+
+def _current_settings() -> dict:
+    state = st.session_state
+    settings = {k: state[k] for k in CHART_KEYS if k in state}
+    settings["coders"] = state.get("charts_coders", [])
+    settings["kinds"] = state.get("charts_kinds", [])
+    settings["attributes"] = {n: state[f"charts_attr_{n}"] for n in ("area", "site", "role") if state.get(f"charts_attr_{n}")}
+    if state.get("_chart_cell"):
+        settings["cell"] = list(state["_chart_cell"])
+    return settings
+
+
+def _apply_view() -> None:
+    """Callback of the view picker: put the saved settings into the chart widgets."""
+    from qualbench import views
+
+    name = st.session_state.get("view_to_open")
+    if not name:
+        return
+    view, settings, problems = views.open_view(project.db(), name)
+    for key in CHART_KEYS:
+        if key in settings:
+            st.session_state[key] = settings[key]
+    st.session_state["charts_coders"] = settings.get("coders", [])
+    st.session_state["charts_kinds"] = settings.get("kinds", [])
+    for name_ in ("area", "site", "role"):
+        st.session_state[f"charts_attr_{name_}"] = settings.get("attributes", {}).get(name_, [])
+    st.session_state["_view_note"] = (view["name"], view["created_by"], view["created_at"], problems)
+
+
+def saved_views(db) -> None:
+    """Open a saved view, or save the current chart settings under a name."""
+    from qualbench import views
+
+    with st.expander("Saved views"):
+        names = list(views.listing(db)["name"])
+        st.selectbox("Open a saved view", names, index=None, key="view_to_open", on_change=_apply_view,
+                     placeholder="Choose a view" if names else "No saved views yet")
+        left, right = st.columns([3, 1])
+        name = left.text_input("Save the current chart as", key="view_name")
+        if right.button("Save view", disabled=not name.strip()):
+            with widgets.error_box():
+                views.save(db, name, kind="chart", settings=_current_settings(), who=project.coder() or "anonymous")
+                st.success(f"Saved “{name.strip()}”.")
+    note = st.session_state.get("_view_note")
+    if note:
+        st.info(f"View “{note[0]}”, saved by {note[1]} on {note[2][:10]}, shows the data as they are now.")
+        for problem in note[3]:
+            st.warning(f"This view no longer fits the project: {problem}.")
