@@ -18,7 +18,11 @@ with widgets.error_box():
                            help="overlap: coded passages overlap; turn: same turn or paragraph; document: same document")
         measure = right.radio("Measure", analysis.MEASURES, horizontal=True, key="chart_measure")
         table = analysis.cooccurrence(db, scope=scope, measure=measure, filters=chosen, rollup=rollup)
-        chart = charts.heatmap(table, title=f"Co-occurrence ({scope}, {measure})", value=measure)
+        if st.toggle("Show as a network", key="chart_network"):
+            sizes = analysis.frequencies(db, filters=chosen, rollup=rollup)
+            chart = charts.network(table, sizes, title=f"Co-occurrence network ({scope}, {measure})", value=measure)
+        else:
+            chart = charts.heatmap(table, title=f"Co-occurrence ({scope}, {measure})", value=measure)
         if measure == "c" and scope == "overlap" and (table.to_numpy() > 1).any():
             st.info("Some c values exceed 1: one long coding overlaps several short codings of the other code.")
     elif kind == "Code frequencies":
@@ -42,4 +46,4 @@ with widgets.error_box():
         st.subheader(f"{cell[0]} × {cell[1]}: {len(passages)} {'pairs of codings' if scope == 'overlap' else scope + 's'}")
         st.dataframe(passages.drop(columns=["document_id"]), hide_index=True, width="stretch", key="cell_passages")
     elif kind == "Co-occurrence":
-        st.caption("Click a cell to list the passages behind it.")
+        st.caption("Click a cell (or an edge of the network) to list the passages behind it.")

@@ -53,3 +53,36 @@ def to_png(chart: alt.Chart, *, scale: float = 2.0) -> bytes:
 
 def to_svg(chart: alt.Chart) -> str:
     return vlc.vegalite_to_svg(chart.to_json())
+
+
+def network(matrix: pd.DataFrame, frequencies: pd.DataFrame, *, title: str, value: str = "count", seed: int = 7) -> alt.Chart:
+    """Codes as nodes sized by their codings, edges as co-occurrence weighted by strength (spring layout, networkx).
+
+    Each edge carries ``row`` and ``column`` (the two codes), like a heatmap cell, so a
+    click selection names the pair.
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    sizes = dict(zip(frequencies["code"], frequencies["codings"]))
+    graph.add_nodes_from(matrix.index)
+    for i, a in enumerate(matrix.index):
+        for b in matrix.columns[i + 1:]:
+            if matrix.loc[a, b] > 0:
+                graph.add_edge(a, b, weight=float(matrix.loc[a, b]))
+    position = nx.spring_layout(graph, weight="weight", seed=seed, k=1.5 / max(1, len(graph)) ** 0.5)
+    nodes = pd.DataFrame([{"code": n, "x": position[n][0], "y": position[n][1], "codings": sizes.get(n, 0)} for n in graph.nodes])
+    edges = pd.DataFrame([{"row": a, "column": b, value: d["weight"], "x": position[a][0], "y": position[a][1],
+                           "x2": position[b][0], "y2": position[b][1]} for a, b, d in graph.edges(data=True)],
+                         columns=["row", "column", value, "x", "y", "x2", "y2"])
+    pick = alt.selection_point(name="cell", fields=["row", "column"], on="click")
+    plain = alt.Axis(title=None, labels=False, ticks=False, grid=False, domain=False)
+    lines = alt.Chart(edges).mark_rule(color="#2874a6").encode(
+        x=alt.X("x:Q", axis=plain), y=alt.Y("y:Q", axis=plain), x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth(f"{value}:Q", scale=alt.Scale(range=[1, 10]), title=value),
+        opacity=alt.condition(pick, alt.value(0.85), alt.value(0.35)),
+        tooltip=["row:N", "column:N", alt.Tooltip(f"{value}:Q", format=".3~f")]).add_params(pick)
+    dots = alt.Chart(nodes).mark_circle(color="#c0392b", opacity=0.85).encode(
+        x="x:Q", y="y:Q", size=alt.Size("codings:Q", scale=alt.Scale(range=[60, 900]), title="codings"), tooltip=["code", "codings"])
+    labels = alt.Chart(nodes).mark_text(dy=-12, fontSize=10, color="#1f2d3d").encode(x="x:Q", y="y:Q", text="code:N")
+    return (lines + dots + labels).properties(title=title, width=760, height=560)

@@ -42,7 +42,7 @@ def show_chart(chart, *, key: str | None = None, selectable: bool = False):
     return st.altair_chart(chart, width=width, height=height, theme=None, **options)
 
 
-CHART_KEYS = ("chart_kind", "chart_scope", "chart_measure", "chart_attribute", "charts_rollup")
+CHART_KEYS = ("chart_kind", "chart_scope", "chart_measure", "chart_attribute", "chart_network", "charts_rollup")
 
 
 def _current_settings() -> dict:

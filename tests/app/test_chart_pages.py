@@ -40,3 +40,11 @@ def test_save_a_view_and_reopen_it(app, sample_path):
     assert app.radio(key="chart_scope").value == "document"
     assert any("shows the data as they are now" in i.value for i in app.info)
     assert not app.exception
+
+
+def test_network_view(app):
+    app.run()
+    app.switch_page("pages/charts.py").run()
+    app.toggle(key="chart_network").set_value(True).run()
+    assert not app.exception and not app.error
+    assert len(app.get("vega_lite_chart")) == 1

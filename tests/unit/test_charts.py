@@ -35,3 +35,14 @@ def test_frequency_bars(sample_db):
     table = analysis.frequencies(sample_db)
     svg = charts.to_svg(charts.bars(table, title="Codings per code"))
     assert "Cross-pressure/Organisational limits" in svg and "Codings per code" in svg
+
+
+def test_network_of_themes(sample_db):
+    matrix = analysis.cooccurrence(sample_db, scope="turn", measure="c", rollup=True)
+    sizes = analysis.frequencies(sample_db, rollup=True)
+    chart = charts.network(matrix, sizes, title="Themes", value="c")
+    svg = charts.to_svg(chart)
+    assert all(theme in svg for theme in matrix.index)
+    edges = chart.layer[0].data
+    assert len(edges) == int((matrix.to_numpy() > 0).sum() / 2)  # one edge per co-occurring pair
+    assert set(edges.columns) >= {"row", "column", "c"}
