@@ -57,6 +57,6 @@ def test_clicking_a_cell_lists_its_passages(page, app_server):
 def test_dashboard_draws_its_charts(page, app_server):
     page.goto(app_server.url + "/dashboard")
     wait_for_app(page)
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
+    page.wait_for_function("""() => document.querySelectorAll('[data-testid="stVegaLiteChart"]').length === 2""")
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "dashboard")
