@@ -16,6 +16,7 @@ pages = {
     "Project": [
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("pages/coding.py", title="Coding", icon=":material/format_ink_highlighter:"),
     ],
     "Analysis": [
         st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:"),

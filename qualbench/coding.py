@@ -235,3 +235,34 @@ def undo(db: sqlite_utils.Database, *, who: str) -> str:
             what = "reverted the coding's change"
         store.record(db, who=who, action="undo", entity=entity, entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
     return what
+
+
+# --- reading codings in place -------------------------------------------------------------
+
+
+def segments(start: int, end: int, codings: list[dict]) -> list[dict]:
+    """Split ``[start, end)`` at every coding boundary: each segment lists the codings covering it.
+
+    ``codings`` are dicts with start and end (and anything else, passed through); a
+    segment is ``{"start", "end", "codings": [...]}``. This is how coded text is drawn:
+    one span per segment, so overlapping codings stay visible.
+    """
+    cuts = {start, end}
+    for c in codings:
+        cuts.update(x for x in (c["start"], c["end"]) if start < x < end)
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        out.append({"start": a, "end": b, "codings": [c for c in codings if c["start"] < b and a < c["end"]]})
+    return out
+
+
+def passage_link(document_id: int, offset: int) -> str:
+    """The coding page's address for a passage: opens the document there, highlighted."""
+    return f"/coding?document={int(document_id)}&offset={int(offset)}"
+
+
+def turn_at(db: sqlite_utils.Database, document_id: int, offset: int) -> int | None:
+    """Index of the turn holding ``offset`` (or the first turn after it), None for a document without turns."""
+    found = store.rows(db, 'SELECT "index" FROM turns WHERE document_id = ? AND "end" > ? ORDER BY start LIMIT 1', [document_id, offset])
+    return found[0]["index"] if found else None
