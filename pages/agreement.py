@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qualbench import agreement, codebook, coding, documents, store
+from qualbench import agreement, codebook, documents, store
 from qualbench.export.methods import agreement_docx
 from ui import project, widgets
 
@@ -44,8 +44,6 @@ with widgets.error_box():
         code = st.selectbox("Code", ["(all codes)", *sorted(found["code"].unique())], key="agreement_disagreement_code")
         shown = found if code == "(all codes)" else found[found["code"] == code]
         st.caption(f"{len(shown)} stretches")
-        wide = agreement.side_by_side(shown, coders)
-        wide.insert(0, "open", [coding.passage_link(d, s) for d, s in zip(wide["document_id"], wide["start"])])
-        st.dataframe(wide.drop(columns=["document_id", "end"]), hide_index=True, width="stretch",
+        st.dataframe(agreement.side_by_side(shown, coders).drop(columns=["document_id", "end"]), hide_index=True, width="stretch",
                      column_config={"open": st.column_config.LinkColumn("open", display_text="open ↗", width="small"),
                                     **{c: st.column_config.TextColumn(c, width="large") for c in coders}})

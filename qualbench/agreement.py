@@ -211,8 +211,14 @@ def coders_with_codings(db: sqlite_utils.Database) -> list[str]:
 
 
 def side_by_side(frame: pd.DataFrame, coders: list[str]) -> pd.DataFrame:
-    """Disagreements laid out with one text column per coder: each stretch under the coder who coded it."""
+    """Disagreements laid out with one text column per coder: each stretch under the coder who coded it.
+
+    The first column, ``open``, is the coding page's link to the stretch.
+    """
+    from .coding import passage_link
+
     out = frame[["document_id", "document", "code", "start", "end"]].copy()
+    out.insert(0, "open", [passage_link(d, s) for d, s in zip(out["document_id"], out["start"])])
     for coder in coders:
         out[coder] = frame["text"].where(frame["coded_by"] == coder, "")
     return out

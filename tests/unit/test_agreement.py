@@ -78,6 +78,7 @@ def test_disagreements_side_by_side(project):
         ("A", 10, 20, "Signe"), ("A", 50, 52, "Signe"), ("B", 75, 95, "Tobias")]
     wide = agreement.side_by_side(found, ["Signe", "Tobias"])
     assert list(wide["Signe"]) == ["a" * 10, "cc", ""] and wide["Tobias"].iloc[2] == "d" * 20
+    assert wide["open"].iloc[0] == f"/coding?document={found['document_id'].iloc[0]}&offset=10"
 
 
 def test_clear_errors(project):
