@@ -20,6 +20,7 @@ pages = {
     ],
     "Analysis": [
         st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:"),
+        st.Page("pages/excerpts.py", title="Excerpts", icon=":material/format_quote:"),
         st.Page("pages/charts.py", title="Charts", icon=":material/grid_on:"),
         st.Page("pages/agreement.py", title="Agreement", icon=":material/compare_arrows:"),
     ],

@@ -50,7 +50,7 @@ def _codings(db: sqlite_utils.Database, filters: Filters | None, rollup: bool) -
     return frame, codes
 
 
-def _overlap_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def overlap_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (i, j) of codings in the same document whose ranges overlap (a sort and a sweep, vectorised).
 
     Sorted by (document, start), coding j > i overlaps i exactly when start_j < end_i; the
@@ -120,7 +120,7 @@ def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: 
     size = len(present)
     pair_counts = np.zeros((size, size), dtype=np.int64)
     if scope == "overlap":
-        i, j = _overlap_pairs(frame)
+        i, j = overlap_pairs(frame)
         a = frame["code_id"].to_numpy()[i]
         b = frame["code_id"].to_numpy()[j]
         keep = a != b
@@ -245,7 +245,7 @@ def cell_excerpts(db: sqlite_utils.Database, code_a: str, code_b: str, *, scope:
     texts = {r["id"]: (r["title"], r["text"]) for r in store.rows(db, "SELECT id, title, text FROM documents")}
     rows = []
     if scope == "overlap":
-        i, j = _overlap_pairs(frame)
+        i, j = overlap_pairs(frame)
         codes_i, codes_j = frame["code_id"].to_numpy()[i], frame["code_id"].to_numpy()[j]
         hit = ((codes_i == a_id) & (codes_j == b_id)) | ((codes_i == b_id) & (codes_j == a_id))
         for x, y in zip(i[hit], j[hit]):

@@ -16,7 +16,7 @@ from .errors import QualbenchError
 
 CLI_USER = "cli"
 # Modules qualbench.cli_<area> that add commands: each has register(sub, common, parser_class).
-EXTENSIONS: list[str] = ["cli_agreement", "cli_analysis"]
+EXTENSIONS: list[str] = ["cli_agreement", "cli_analysis", "cli_retrieval"]
 
 
 def _table(frame, fmt: str) -> str:
