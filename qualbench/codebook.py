@@ -310,7 +310,10 @@ def load(db: sqlite_utils.Database, source: str | Path | bytes, *, who: str, nam
     """
     label = name or (Path(source).name if isinstance(source, (str, Path)) and "\n" not in str(source) else "codebook")
     if label.lower().endswith(".qdc"):
-        from .export import refi
+        try:
+            from .export import refi
+        except ImportError as exc:
+            raise QualbenchError(f"{label}: reading REFI-QDA codebooks (.qdc) is not built yet; load a .yaml codebook.") from exc
 
         title, specs = refi.read_qdc(source, name=label)
     else:
@@ -403,7 +406,10 @@ def dump(db: sqlite_utils.Database, out: str | Path) -> Path:
     if suffix in (".yaml", ".yml"):
         data = dump_yaml(db).encode("utf-8")
     elif suffix == ".qdc":
-        from .export import refi
+        try:
+            from .export import refi
+        except ImportError as exc:
+            raise QualbenchError(f"{out.name}: writing REFI-QDA codebooks (.qdc) is not built yet; use .yaml or .docx.") from exc
 
         data = refi.codebook_qdc(db)
     elif suffix == ".docx":

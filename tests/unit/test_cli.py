@@ -158,3 +158,11 @@ def test_frequencies_command(tmp_path, sample_path):
     assert qb("--db", sample_path, "frequencies", "--out", out).returncode == 0
     assert out.read_text(encoding="utf-8").splitlines()[0] == "code,codings,documents,words_coded"
     assert "No attribute 'nothing'" in one_line_error(qb("--db", sample_path, "frequencies", "--by", "nothing", "--out", out))
+
+
+def test_codebook_qdc_says_it_is_not_built_yet(tmp_path):
+    db = tmp_path / "p.db"
+    (tmp_path / "x.qdc").write_text("<CodeBook/>")
+    assert "not built yet" in one_line_error(qb("--db", db, "codebook", "load", tmp_path / "x.qdc"))
+    assert "not built yet" in one_line_error(qb("--db", db, "codebook", "dump", "--out", tmp_path / "y.qdc"))
+    assert qb("--db", db, "codebook", "dump", "--out", tmp_path / "cb.docx").returncode == 0
