@@ -46,7 +46,8 @@ def test_word_report_and_csv_download_from_the_page(page, app_server, tmp_path):
     assert page.get_by_text(retrieval.counts_text(expected), exact=True).count() == 1
     screenshot(page, "excerpts")
 
-    with page.expect_download() as info:
+    wait_for_app(page)  # a rerun in flight redraws the button and swallows the click
+    with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Download Word report").click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
@@ -58,7 +59,8 @@ def test_word_report_and_csv_download_from_the_page(page, app_server, tmp_path):
     assert marked == set(expected["excerpt"].str.replace(r"\n\s*\n", "\n", regex=True))
     assert ["area", "Hjemmepleje"] in [[c.text for c in row.cells] for row in report.tables[0].rows]  # the filters used
 
-    with page.expect_download() as info:
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Download CSV").click()
     rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
     assert [r["excerpt"] for r in rows] == expected["excerpt"].tolist()
