@@ -86,6 +86,23 @@ def cmd_codebook_dump(args) -> int:
     return 0
 
 
+def cmd_codebook_merge(args) -> int:
+    db = _open(args)
+    source, target = codebook.resolve(db, args.source)["path"], codebook.resolve(db, args.target)["path"]
+    result = codebook.merge_codes(db, args.source, args.target, who=args.who)
+    print(f"Merged “{source}” into “{target}”: {result['moved']} coding(s) moved, {result['collapsed']} duplicate(s) collapsed, "
+          f"{result['children']} child code(s) and {result['memos']} memo(s) moved.")
+    return 0
+
+
+def cmd_codebook_rename(args) -> int:
+    db = _open(args)
+    old = codebook.resolve(db, args.old)
+    codebook.update_code(db, old["id"], who=args.who, name=args.new)
+    print(f"Renamed “{old['path']}” to “{codebook.paths(db)[old['id']]}”.")
+    return 0
+
+
 def cmd_code(args) -> int:
     db = _open(args)
     coding_id = coding.apply(db, args.document, args.code, args.start, args.end, coder=args.coder, memo=args.memo or "")
@@ -141,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_sub.add_parser("dump", parents=[common], help="write the codebook as .yaml, .qdc or .docx")
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(func=cmd_codebook_dump)
+    p = cb_sub.add_parser("merge", parents=[common], help="merge code SOURCE into code TARGET (codings, child codes, memos)")
+    p.add_argument("source", metavar="SOURCE", help="name or path Parent/Child of the code that goes away")
+    p.add_argument("target", metavar="TARGET", help="name or path of the code that receives its codings")
+    p.set_defaults(func=cmd_codebook_merge)
+    p = cb_sub.add_parser("rename", parents=[common], help="rename a code (NEW is a bare name, not a path)")
+    p.add_argument("old", metavar="OLD", help="name or path Parent/Child")
+    p.add_argument("new", metavar="NEW")
+    p.set_defaults(func=cmd_codebook_rename)
 
     p = sub.add_parser("code", parents=[common], help="code text[START:END] of a document")
     p.add_argument("document", metavar="DOCUMENT", help="id or exact title")

@@ -443,6 +443,8 @@ def undo_event(db: sqlite_utils.Database, event: dict, *, who: str) -> str:
         elif event["action"] == "update":
             db["codes"].update(code_id, before)
             what = "reverted the code's change"
+        elif event["action"] in ("move", "merge", "split", "delete", "memo"):
+            what = _undo_edit(db, event, before, after)
         else:
             raise QualbenchError(f"Undoing a code's {event['action']} is not possible here.")
         store.record(db, who=who, action="undo", entity="code", entity_id=code_id, before=after, after=before, undoes=event["id"])
@@ -492,3 +494,399 @@ def add_code(
         path = f"{parent_row['path']}/{name}" if parent_row else name
         store.record(db, who=who, action="add", entity="code", entity_id=code_id, after=dict(row, path=path))
     return code_id
+
+
+# --- editing the codebook: update, move, merge, split, delete, code memos, counts -------
+# Each operation validates first (raising a CodebookProblem/QualbenchError and writing
+# nothing), then writes its change and one ``events`` row (entity "code") in a single
+# transaction. The event's ``before`` holds what :func:`undo_event` needs to put the
+# project back exactly as it was (same ids).
+
+EDITABLE = ("name", "color", "description", "inclusion", "exclusion", "example", "shortcut")
+SAME_PARENT = object()  # move_code's default: stay under the current parent (only reorder)
+
+
+def _row(db: sqlite_utils.Database, code_id: int) -> dict:
+    """The code's stored row (no path or depth)."""
+    found = store.rows(db, "SELECT * FROM codes WHERE id = ?", [code_id])
+    if not found:
+        raise NotFound(f"No code {code_id} in the codebook.")
+    return found[0]
+
+
+def _clean_name(name: str | None) -> str:
+    clean = " ".join((name or "").split())
+    if not clean:
+        raise CodebookProblem("A code needs a name.")
+    if "/" in clean:
+        raise CodebookProblem(f"Code name “{clean}” contains “/”, which separates parent and child in paths.")
+    if len(clean) > 200:
+        raise CodebookProblem("A code name can be at most 200 characters; put the rest in the description.")
+    return clean
+
+
+def _where(db: sqlite_utils.Database, parent_id: int | None) -> str:
+    return f"under “{paths(db)[parent_id]}”" if parent_id is not None else "at the top level"
+
+
+def _check_free_name(db: sqlite_utils.Database, name: str, parent_id: int | None, *, exclude: int | None = None) -> None:
+    clash = store.rows(db, "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ? AND id != ifnull(?, -1)",
+                       [parent_id, name, exclude])
+    if clash:
+        raise CodebookProblem(f"There is already a code “{name}” {_where(db, parent_id)}.")
+
+
+def _siblings(db: sqlite_utils.Database, parent_id: int | None, *, exclude: int | None = None) -> list[dict]:
+    return store.rows(db, "SELECT id, position FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND id != ifnull(?, -1) ORDER BY position, id",
+                      [parent_id, exclude])
+
+
+def update_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    *,
+    who: str,
+    name: str | None = None,
+    color: str | None = None,
+    description: str | None = None,
+    inclusion: str | None = None,
+    exclusion: str | None = None,
+    example: str | None = None,
+    shortcut: str | None = None,
+) -> dict:
+    """Rename, recolour or edit a code's definitions or shortcut; returns the code's new row.
+
+    ``None`` leaves a field as it is; ``shortcut=""`` removes the shortcut. A new name
+    has no "/" and is unique among the code's siblings; a colour is #RRGGBB; a
+    shortcut is one key that no other code uses.
+    """
+    current = resolve(db, code)
+    row = _row(db, current["id"])
+    wanted: dict = {}
+    if name is not None:
+        wanted["name"] = _clean_name(name)
+        if wanted["name"] != row["name"]:
+            _check_free_name(db, wanted["name"], row["parent_id"], exclude=row["id"])
+    if color is not None:
+        color = color.strip()
+        if not COLOR.match(color):
+            raise CodebookProblem(f"Bad colour {color!r} for “{current['path']}” (use #RRGGBB, e.g. #c0392b).")
+        wanted["color"] = color
+    for key, value in (("description", description), ("inclusion", inclusion), ("exclusion", exclusion), ("example", example)):
+        if value is not None:
+            wanted[key] = str(value).strip()
+    if shortcut is not None:
+        key = str(shortcut).strip() or None
+        if key is not None:
+            if len(key) != 1:
+                raise CodebookProblem(f"Shortcut {key!r} for “{current['path']}”: a shortcut is one key.")
+            owner = store.rows(db, "SELECT id FROM codes WHERE lower(shortcut) = lower(?) AND id != ?", [key, row["id"]])
+            if owner:
+                raise CodebookProblem(f"Shortcut {key!r} is already used by “{paths(db)[owner[0]['id']]}”.")
+        wanted["shortcut"] = key
+    changes = {k: v for k, v in wanted.items() if v != row[k]}
+    if not changes:
+        return row
+    with db.atomic():
+        db["codes"].update(row["id"], changes)
+        store.record(db, who=who, action="update", entity="code", entity_id=row["id"],
+                     before={k: row[k] for k in changes}, after=changes)
+    return _row(db, row["id"])
+
+
+def move_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    *,
+    who: str,
+    parent: int | str | None = SAME_PARENT,  # type: ignore[assignment]
+    position: int | None = None,
+) -> dict:
+    """Move a code under another parent (``parent=None``: to the top level) and/or reorder it.
+
+    ``position`` is the 0-based index among its new siblings (None: at the end when the
+    parent changes, where it is when it does not). Without ``parent`` the code stays
+    under its parent and is only reordered. The siblings' positions are renumbered
+    0, 1, 2, ... A move under the code itself or one of its descendants, and a move
+    next to a sibling of the same name, are refused. Returns the code's new row.
+    """
+    current = resolve(db, code)
+    row = _row(db, current["id"])
+    if parent is SAME_PARENT:
+        new_parent = row["parent_id"]
+    elif parent is None:
+        new_parent = None
+    else:
+        target = resolve(db, parent)
+        if target["id"] in descendants(db, row["id"]):
+            what = "itself" if target["id"] == row["id"] else f"its own descendant “{target['path']}”"
+            raise CodebookProblem(f"“{current['path']}” cannot be moved under {what}: the codebook would loop.")
+        new_parent = target["id"]
+    if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
+        raise CodebookProblem(f"Position {position!r}: give a whole number from 0 (first) upwards.")
+    if new_parent != row["parent_id"]:
+        _check_free_name(db, row["name"], new_parent, exclude=row["id"])
+    others = [s["id"] for s in _siblings(db, new_parent, exclude=row["id"])]
+    if position is None:
+        if new_parent == row["parent_id"]:
+            position = [s["id"] for s in _siblings(db, new_parent)].index(row["id"])
+        else:
+            position = len(others)
+    order = others[:position] + [row["id"]] + others[position:]
+    affected = _siblings(db, new_parent)
+    if new_parent != row["parent_id"]:
+        affected += _siblings(db, row["parent_id"])
+    before = {"parent_id": row["parent_id"], "positions": {str(s["id"]): s["position"] for s in affected}}
+    new_positions = {str(cid): i for i, cid in enumerate(order)}
+    if new_parent != row["parent_id"]:
+        new_positions.update({str(cid): i for i, cid in enumerate(s["id"] for s in _siblings(db, row["parent_id"], exclude=row["id"]))})
+    for s in affected:
+        new_positions.setdefault(str(s["id"]), s["position"])
+    after = {"parent_id": new_parent, "positions": new_positions}
+    if before == after:
+        return row
+    with db.atomic():
+        db["codes"].update(row["id"], {"parent_id": new_parent})
+        for cid, pos in new_positions.items():
+            db.execute("UPDATE codes SET position = ? WHERE id = ?", [pos, int(cid)])
+        store.record(db, who=who, action="move", entity="code", entity_id=row["id"], before=before, after=after)
+    return _row(db, row["id"])
+
+
+def merge_codes(db: sqlite_utils.Database, source: int | str, target: int | str, *, who: str) -> dict:
+    """Merge ``source`` into ``target``: its codings, child codes and code memos move to the target.
+
+    A moved coding identical to one of the target's (same document, start, end and
+    coder) collapses into the target's coding, which keeps both memos (joined) and the
+    coding memos of both. The source is then deleted. Refused: merging a code into
+    itself or into one of its descendants, and child codes whose names the target's
+    children already use. Returns counts: moved, collapsed, children, memos.
+    """
+    src, dst = resolve(db, source), resolve(db, target)
+    if src["id"] == dst["id"]:
+        raise CodebookProblem(f"“{src['path']}” cannot be merged into itself.")
+    if dst["id"] in descendants(db, src["id"]):
+        raise CodebookProblem(f"“{src['path']}” cannot be merged into its own descendant “{dst['path']}”; move that code out first.")
+    children = store.rows(db, "SELECT id, name, parent_id, position FROM codes WHERE parent_id = ? ORDER BY position, id", [src["id"]])
+    taken = {r["name"] for r in store.rows(db, "SELECT name FROM codes WHERE parent_id = ? AND id != ?", [dst["id"], src["id"]])}
+    clashes = [c["name"] for c in children if c["name"] in taken]
+    if clashes:
+        raise CodebookProblem(f"Cannot merge “{src['path']}” into “{dst['path']}”: both have child codes named "
+                              + ", ".join(f"“{n}”" for n in clashes) + "; rename or merge those first.")
+    source_row = _row(db, src["id"])
+    duplicates = store.rows(db, """
+        SELECT s.*, t.id AS kept_id, t.memo AS kept_memo FROM codings s
+        JOIN codings t ON t.code_id = :target AND t.document_id = s.document_id AND t.start = s.start
+                      AND t."end" = s."end" AND t.coder = s.coder
+        WHERE s.code_id = :source ORDER BY s.id""", {"source": src["id"], "target": dst["id"]})
+    collapsed = [{k: v for k, v in d.items() if k not in ("kept_id", "kept_memo")} for d in duplicates]
+    collapsed_ids = [d["id"] for d in duplicates]
+    moved = [r["id"] for r in store.rows(db, "SELECT id FROM codings WHERE code_id = ? ORDER BY id", [src["id"]]) if r["id"] not in set(collapsed_ids)]
+    kept_memos: dict[str, str] = {}
+    new_memos: dict[int, str] = {}
+    for d in duplicates:
+        base = new_memos.get(d["kept_id"], d["kept_memo"])
+        if d["memo"] and d["memo"] not in base.split("\n\n"):
+            kept_memos.setdefault(str(d["kept_id"]), d["kept_memo"])
+            new_memos[d["kept_id"]] = f"{base}\n\n{d['memo']}" if base else d["memo"]
+    coding_memos = store.rows(db, f"SELECT id, target_id FROM memos WHERE target_type = 'coding' AND target_id IN ({','.join('?' * len(collapsed_ids))})",
+                              collapsed_ids) if collapsed_ids else []
+    kept_for = {d["id"]: d["kept_id"] for d in duplicates}
+    code_memos = [r["id"] for r in store.rows(db, "SELECT id FROM memos WHERE target_type = 'code' AND target_id = ? ORDER BY id", [src["id"]])]
+    before = {"source": source_row, "target_id": dst["id"], "moved": moved, "collapsed": collapsed, "kept_memos": kept_memos,
+              "children": {str(c["id"]): c["position"] for c in children}, "code_memos": code_memos,
+              "coding_memos": {str(m["id"]): m["target_id"] for m in coding_memos}}
+    after = {"target_id": dst["id"], "target": dst["path"], "moved": len(moved), "collapsed": len(collapsed),
+             "children": len(children), "memos": len(code_memos)}
+    with db.atomic():
+        start = max([s["position"] for s in _siblings(db, dst["id"], exclude=src["id"])], default=-1) + 1
+        for i, child in enumerate(children):
+            db.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", [dst["id"], start + i, child["id"]])
+        for m in coding_memos:
+            db.execute("UPDATE memos SET target_id = ? WHERE id = ?", [kept_for[m["target_id"]], m["id"]])
+        for kept_id, memo in new_memos.items():
+            db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo, kept_id])
+        if collapsed_ids:
+            db.execute(f"DELETE FROM codings WHERE id IN ({','.join('?' * len(collapsed_ids))})", collapsed_ids)
+        db.execute("UPDATE codings SET code_id = ? WHERE code_id = ?", [dst["id"], src["id"]])
+        db.execute("UPDATE memos SET target_id = ? WHERE target_type = 'code' AND target_id = ?", [dst["id"], src["id"]])
+        db.execute("DELETE FROM codes WHERE id = ?", [src["id"]])
+        store.record(db, who=who, action="merge", entity="code", entity_id=src["id"], before=before, after=after)
+    return {k: after[k] for k in ("moved", "collapsed", "children", "memos")}
+
+
+def split_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    coding_ids: list[int],
+    *,
+    who: str,
+    new_name: str,
+    color: str | None = None,
+) -> int:
+    """Split off some of a code's codings into a new sibling code named ``new_name``; returns its id."""
+    current = resolve(db, code)
+    row = _row(db, current["id"])
+    ids = sorted({int(i) for i in coding_ids or []})
+    if not ids:
+        raise CodebookProblem(f"Choose at least one coding of “{current['path']}” to split off.")
+    name = _clean_name(new_name)
+    _check_free_name(db, name, row["parent_id"])
+    found = {r["id"]: r["code_id"] for r in store.rows(db, f"SELECT id, code_id FROM codings WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"No coding(s) {', '.join(map(str, missing))} in this project.")
+    foreign = [i for i in ids if found[i] != row["id"]]
+    if foreign:
+        raise CodebookProblem(f"Coding(s) {', '.join(map(str, foreign))} do not belong to “{current['path']}”; only its own codings can be split off.")
+    color = (color or "").strip() or PALETTE[len(codes(db)) % len(PALETTE)]
+    if not COLOR.match(color):
+        raise CodebookProblem(f"Bad colour {color!r} (use #RRGGBB, e.g. #c0392b).")
+    new_row = {"name": name, "parent_id": row["parent_id"], "color": color, "shortcut": None,
+               "description": "", "inclusion": "", "exclusion": "", "example": "",
+               "position": max([s["position"] for s in _siblings(db, row["parent_id"])], default=-1) + 1}
+    with db.atomic():
+        new_id = db["codes"].insert(new_row).last_pk
+        db.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({','.join('?' * len(ids))})", [new_id, *ids])
+        store.record(db, who=who, action="split", entity="code", entity_id=new_id,
+                     before={"code_id": row["id"], "codings": ids}, after={"code": dict(new_row, id=new_id), "codings": ids})
+    return new_id
+
+
+def delete_code(db: sqlite_utils.Database, code: int | str, *, force: bool = False, who: str) -> dict:
+    """Delete a code with its descendants, their codings and the memos on them; returns counts.
+
+    A code that has codings or child codes is refused (the message says how many)
+    unless ``force`` is set. Everything deleted is kept in the event, so undo puts it
+    back with the same ids.
+    """
+    current = resolve(db, code)
+    tree = [c for c in codes(db) if c["id"] in set(descendants(db, current["id"]))]  # parents first
+    tree_ids = [c["id"] for c in tree]
+    marks = ",".join("?" * len(tree_ids))
+    coding_rows = store.rows(db, f"SELECT * FROM codings WHERE code_id IN ({marks}) ORDER BY id", tree_ids)
+    if (coding_rows or len(tree) > 1) and not force:
+        own = sum(r["code_id"] == current["id"] for r in coding_rows)
+        below = f" with {len(coding_rows) - own} coding(s) of their own" if len(coding_rows) > own else ""
+        raise QualbenchError(f"“{current['path']}” has {own} coding(s) and {len(tree) - 1} child code(s){below}; "
+                             "delete with force to remove them all (undo can bring them back), or merge the code instead.")
+    coding_ids = [r["id"] for r in coding_rows]
+    memo_rows = store.rows(db, f"SELECT * FROM memos WHERE target_type = 'code' AND target_id IN ({marks}) ORDER BY id", tree_ids)
+    if coding_ids:
+        memo_rows += store.rows(db, f"SELECT * FROM memos WHERE target_type = 'coding' AND target_id IN ({','.join('?' * len(coding_ids))}) ORDER BY id", coding_ids)
+    code_rows = [_row(db, cid) for cid in tree_ids]
+    before = {"codes": code_rows, "codings": coding_rows, "memos": memo_rows}
+    summary = {"codes": len(code_rows), "codings": len(coding_rows), "memos": len(memo_rows)}
+    with db.atomic():
+        for m in memo_rows:
+            db.execute("DELETE FROM memos WHERE id = ?", [m["id"]])
+        db.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", tree_ids)
+        for cid in reversed(tree_ids):  # children before parents
+            db.execute("DELETE FROM codes WHERE id = ?", [cid])
+        store.record(db, who=who, action="delete", entity="code", entity_id=current["id"], before=before,
+                     after=dict(summary, path=current["path"]))
+    return summary
+
+
+def add_code_memo(db: sqlite_utils.Database, code: int | str, text: str, *, who: str) -> int:
+    """Add a dated memo entry on a code; returns the memo's id. A code's memo grows entry by entry."""
+    current = resolve(db, code)
+    clean = (text or "").strip()
+    if not clean:
+        raise QualbenchError(f"The memo on “{current['path']}” is empty; write something first.")
+    author = " ".join((who or "").split()) or "unknown"
+    row = {"target_type": "code", "target_id": current["id"], "author": author, "text": clean, "created_at": store.now()}
+    with db.atomic():
+        memo_id = db["memos"].insert(row).last_pk
+        store.record(db, who=who, action="memo", entity="code", entity_id=current["id"], after=dict(row, id=memo_id))
+    return memo_id
+
+
+def code_memos(db: sqlite_utils.Database, code: int | str) -> list[dict]:
+    """A code's memo entries, newest first: id, text, author, created_at."""
+    current = resolve(db, code)
+    return store.rows(db, "SELECT id, text, author, created_at FROM memos WHERE target_type = 'code' AND target_id = ? "
+                          "ORDER BY created_at DESC, id DESC", [current["id"]])
+
+
+def counts(db: sqlite_utils.Database):
+    """Per code, in codebook order: id, path, depth, codings, documents, codings_total, documents_total.
+
+    The ``_total`` columns roll up the code and all its descendants (documents_total
+    counts distinct documents).
+    """
+    import pandas as pd
+
+    columns = ["id", "path", "depth", "codings", "documents", "codings_total", "documents_total"]
+    tallies = store.rows(db, """
+        WITH RECURSIVE tree(ancestor, id) AS (
+            SELECT id, id FROM codes
+            UNION ALL SELECT t.ancestor, c.id FROM codes c JOIN tree t ON c.parent_id = t.id)
+        SELECT t.ancestor AS id,
+               count(CASE WHEN k.code_id = t.ancestor THEN k.id END) AS codings,
+               count(DISTINCT CASE WHEN k.code_id = t.ancestor THEN k.document_id END) AS documents,
+               count(k.id) AS codings_total,
+               count(DISTINCT k.document_id) AS documents_total
+        FROM tree t LEFT JOIN codings k ON k.code_id = t.id
+        GROUP BY t.ancestor""")
+    by_id = {r["id"]: r for r in tallies}
+    zero = {"codings": 0, "documents": 0, "codings_total": 0, "documents_total": 0}
+    out = [{"id": c["id"], "path": c["path"], "depth": c["depth"], **{k: by_id.get(c["id"], zero)[k] for k in zero}}
+           for c in codes(db)]
+    return pd.DataFrame(out, columns=columns).astype({k: "int64" for k in ("id", "depth", *zero)})
+
+
+# --- undoing the editing operations (called from undo_event) ---------------------------
+
+
+def _undo_edit(db: sqlite_utils.Database, event: dict, before, after) -> str:
+    """Reverse a move, merge, split, delete or memo event; runs inside undo_event's transaction."""
+    import sqlite3
+
+    action, code_id = event["action"], event["entity_id"]
+    try:
+        if action == "move":
+            db["codes"].update(code_id, {"parent_id": before["parent_id"]})
+            for cid, pos in before["positions"].items():
+                db.execute("UPDATE codes SET position = ? WHERE id = ?", [pos, int(cid)])
+            return "moved the code back"
+        if action == "merge":
+            if not store.rows(db, "SELECT 1 FROM codes WHERE id = ?", [before["target_id"]]):
+                raise QualbenchError("The code merged into no longer exists; the merge cannot be undone.")
+            db["codes"].insert(before["source"])
+            for cid, pos in before["children"].items():
+                db.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", [code_id, pos, int(cid)])
+            if before["moved"]:
+                db.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({','.join('?' * len(before['moved']))})", [code_id, *before["moved"]])
+            for kept_id, memo in before["kept_memos"].items():
+                db.execute("UPDATE codings SET memo = ? WHERE id = ?", [memo, int(kept_id)])
+            if before["collapsed"]:
+                db["codings"].insert_all(before["collapsed"])
+            for memo_id, target_id in before["coding_memos"].items():
+                db.execute("UPDATE memos SET target_id = ? WHERE id = ?", [target_id, int(memo_id)])
+            for memo_id in before["code_memos"]:
+                db.execute("UPDATE memos SET target_id = ? WHERE id = ?", [code_id, memo_id])
+            return f"split “{before['source']['name']}” out of “{after['target']}” again"
+        if action == "split":
+            others = store.rows(db, f"""SELECT (SELECT count(*) FROM codings WHERE code_id = :id AND id NOT IN ({','.join(map(str, before['codings']))}))
+                                          + (SELECT count(*) FROM codes WHERE parent_id = :id)
+                                          + (SELECT count(*) FROM memos WHERE target_type = 'code' AND target_id = :id) AS n""", {"id": code_id})
+            if others[0]["n"]:
+                raise QualbenchError("The code split off has since got other codings, children or memos; the split cannot be undone.")
+            db.execute(f"UPDATE codings SET code_id = ? WHERE id IN ({','.join('?' * len(before['codings']))})", [before["code_id"], *before["codings"]])
+            db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+            return f"put the {len(before['codings'])} coding(s) back and removed the code split off"
+        if action == "delete":
+            for row in before["codes"]:  # parents first
+                db["codes"].insert(row)
+            if before["codings"]:
+                db["codings"].insert_all(before["codings"])
+            if before["memos"]:
+                db["memos"].insert_all(before["memos"])
+            return f"restored the code “{after['path']}” ({after['codes']} code(s), {after['codings']} coding(s))"
+        if action == "memo":
+            db.execute("DELETE FROM memos WHERE id = ?", [after["id"]])
+            return "removed the code memo just written"
+    except sqlite3.IntegrityError as exc:
+        raise QualbenchError(f"Undoing this {action} would clash with later changes to the codebook ({exc}).") from exc
+    raise QualbenchError(f"Undoing a code's {action} is not possible here.")
