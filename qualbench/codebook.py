@@ -309,12 +309,9 @@ def load(db: sqlite_utils.Database, source: str | Path | bytes, *, who: str, nam
     Nothing is written when the file has any problem or when ``dry_run`` is set.
     """
     label = name or (Path(source).name if isinstance(source, (str, Path)) and "\n" not in str(source) else "codebook")
-    if label.lower().endswith(".qdc"):
-        try:
-            from .export import refi
-        except ImportError as exc:
-            raise QualbenchError(f"{label}: reading REFI-QDA codebooks (.qdc) is not built yet; load a .yaml codebook.") from exc
+    from .export import refi
 
+    if refi.is_qdc(source, label):  # by the .qdc suffix, else by content (XML with a CodeBook)
         title, specs = refi.read_qdc(source, name=label)
     else:
         title, items, label = read_yaml(source, name=name)
@@ -406,10 +403,7 @@ def dump(db: sqlite_utils.Database, out: str | Path) -> Path:
     if suffix in (".yaml", ".yml"):
         data = dump_yaml(db).encode("utf-8")
     elif suffix == ".qdc":
-        try:
-            from .export import refi
-        except ImportError as exc:
-            raise QualbenchError(f"{out.name}: writing REFI-QDA codebooks (.qdc) is not built yet; use .yaml or .docx.") from exc
+        from .export import refi
 
         data = refi.codebook_qdc(db)
     elif suffix == ".docx":
@@ -502,7 +496,6 @@ def add_code(
 # transaction. The event's ``before`` holds what :func:`undo_event` needs to put the
 # project back exactly as it was (same ids).
 
-EDITABLE = ("name", "color", "description", "inclusion", "exclusion", "example", "shortcut")
 SAME_PARENT = object()  # move_code's default: stay under the current parent (only reorder)
 
 

@@ -160,9 +160,11 @@ def test_frequencies_command(tmp_path, sample_path):
     assert "No attribute 'nothing'" in one_line_error(qb("--db", sample_path, "frequencies", "--by", "nothing", "--out", out))
 
 
-def test_codebook_qdc_says_it_is_not_built_yet(tmp_path):
+def test_codebook_qdc_load_and_dump(tmp_path, sample_path):
     db = tmp_path / "p.db"
     (tmp_path / "x.qdc").write_text("<CodeBook/>")
-    assert "not built yet" in one_line_error(qb("--db", db, "codebook", "load", tmp_path / "x.qdc"))
-    assert "not built yet" in one_line_error(qb("--db", db, "codebook", "dump", "--out", tmp_path / "y.qdc"))
+    assert "x.qdc: not a valid REFI-QDA codebook" in one_line_error(qb("--db", db, "codebook", "load", tmp_path / "x.qdc"))
+    assert "no codes" in one_line_error(qb("--db", db, "codebook", "dump", "--out", tmp_path / "y.qdc"))
     assert qb("--db", db, "codebook", "dump", "--out", tmp_path / "cb.docx").returncode == 0
+    assert qb("--db", sample_path, "codebook", "dump", "--out", tmp_path / "cb.qdc").returncode == 0
+    assert qb("--db", db, "codebook", "load", tmp_path / "cb.qdc").returncode == 0
