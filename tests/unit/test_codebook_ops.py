@@ -469,3 +469,25 @@ def test_cli_errors_are_one_line(sample_path):
     assert "contains “/”" in one_line_error(qb("--db", sample_path, "codebook", "rename", "Unlearning", "A/B"))
     assert "already a code “Co-service”" in one_line_error(qb("--db", sample_path, "codebook", "rename", "Unlearning", "Co-service"))
     one_line_error(qb("--db", sample_path, "codebook", "rename", "Unlearning"))
+
+
+def test_each_operation_writes_one_event_and_undo_clashing_with_a_later_change_is_refused(proj):
+    db, ids = proj
+    mine = coding.apply(db, ids["docA"], "R", *span(ALPHA, "two"), coder="ann")
+    steps = [
+        lambda: codebook.update_code(db, "Q/D", who="ann", color="#010203"),
+        lambda: codebook.move_code(db, "Q/D", who="ann", parent="P"),
+        lambda: codebook.split_code(db, "R", [mine], who="ann", new_name="R2"),
+        lambda: codebook.merge_codes(db, "R2", "R", who="ann"),
+        lambda: codebook.add_code_memo(db, "R", "note", who="ann"),
+        lambda: codebook.delete_code(db, "R", who="ann", force=True),
+    ]
+    for step in steps:
+        events = n_events(db)
+        step()
+        assert n_events(db) == events + 1
+    codebook.add_code(db, "R", who="bob")  # someone else takes the name meanwhile
+    before, events = snapshot(db), n_events(db)
+    with pytest.raises(QualbenchError, match="clash with later changes"):
+        coding.undo(db, who="ann")
+    assert snapshot(db) == before and n_events(db) == events
