@@ -16,6 +16,7 @@ pages = {
     "Project": [
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("pages/codebook.py", title="Codebook", icon=":material/account_tree:"),
         st.Page("pages/coding.py", title="Coding", icon=":material/format_ink_highlighter:"),
     ],
     "Analysis": [
