@@ -353,27 +353,33 @@ CODEBOOK_HEADER = ["Code", "Definition", "Inclusion", "Exclusion", "Example", "C
 CODEBOOK_WIDTHS = [Cm(3.4), Cm(5.4), Cm(4.4), Cm(4.4), Cm(4.7), Cm(2.0), Cm(2.4)]
 
 
-def _code_counts(db: sqlite_utils.Database, codes: list[dict]) -> dict[int, tuple[int, int]]:
-    """Code id -> (codings, documents) of the code and every code below it."""
-    used = store.rows(db, "SELECT code_id, document_id, count(*) AS n FROM codings GROUP BY code_id, document_id")
-    below: dict[int, set[int]] = {c["id"]: {c["id"]} for c in codes}
-    for code in reversed(codes):  # tree order: fold each code into its parent, bottom up
-        if code["parent_id"] is not None:
-            below[code["parent_id"]] |= below[code["id"]]
-    out = {}
-    for code in codes:
-        mine = [u for u in used if u["code_id"] in below[code["id"]]]
-        out[code["id"]] = (sum(u["n"] for u in mine), len({u["document_id"] for u in mine}))
-    return out
+def _swatch(cell, color: str | None) -> None:
+    """The code's colour as a thick left border of its cell."""
+    if not color or not codebook.COLOR.match(color):
+        return
+    borders = OxmlElement("w:tcBorders")
+    left = OxmlElement("w:left")
+    for key, value in (("w:val", "single"), ("w:sz", "36"), ("w:space", "0"), ("w:color", color[1:].upper())):
+        left.set(qn(key), value)
+    borders.append(left)
+    cell._tc.get_or_add_tcPr().append(borders)
+
+
+COUNTS_NOTE = ("Codings and Documents count the work of all coders. The row of a code with sub-codes counts the code and "
+               "every code below it; “own” is the part coded with the code itself.")
 
 
 def _codebook_body(document, db: sqlite_utils.Database, *, level: int) -> None:
-    """A heading, the theme's definition and a table of its codes for every theme."""
+    """A heading, then a table of its codes with their counts for every theme."""
     codes = codebook.codes(db)
     if not codes:
         document.add_paragraph("The codebook is empty: no codes have been defined yet.")
         return
-    counts = _code_counts(db, codes)
+    counts = codebook.counts(db).set_index("id")
+    parents = {c["parent_id"] for c in codes}
+    note = document.add_paragraph(COUNTS_NOTE)
+    note.runs[0].font.size = Pt(8)
+    note.runs[0].font.color.rgb = GREY
     themes = [c for c in codes if c["parent_id"] is None]
     for theme in themes:
         members = [theme]
@@ -381,17 +387,24 @@ def _codebook_body(document, db: sqlite_utils.Database, *, level: int) -> None:
         members += [c for c in codes if c["path"].startswith(prefix)]
         document.add_heading(_clean(theme["name"]), level=level)
         rows = [[c["name"], c["description"], c["inclusion"], c["exclusion"], c["example"],
-                 counts[c["id"]][0], counts[c["id"]][1]] for c in members]
+                 int(counts.loc[c["id"], "codings_total"]), int(counts.loc[c["id"], "documents_total"])] for c in members]
         table = _table(document, CODEBOOK_HEADER, rows, CODEBOOK_WIDTHS, size=8)
         for row, code in zip(table.rows[1:], members):  # the theme in bold, codes below it indented by depth
             name = row.cells[0].paragraphs[0]
             name.paragraph_format.left_indent = Cm(0.35 * code["depth"])
+            _swatch(row.cells[0], code["color"])
             for run in name.runs:
                 run.bold = code["depth"] == 0
+            if code["id"] in parents:  # rolled up: say how much of it is the code's own
+                for cell, column in zip(row.cells[-2:], ("codings", "documents")):
+                    cell.paragraphs[0].runs[0].bold = True
+                    own = cell.add_paragraph()
+                    own.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    own.paragraph_format.space_after = Pt(0)
+                    run = own.add_run(f"{int(counts.loc[code['id'], column])} own")
+                    run.font.size = Pt(7)
+                    run.font.color.rgb = GREY
         document.add_paragraph()
-    note = document.add_paragraph("Counts are codings and documents of all coders; a code's row includes the codes below it.")
-    note.runs[0].font.size = Pt(8)
-    note.runs[0].font.color.rgb = GREY
 
 
 def codebook_docx(db: sqlite_utils.Database) -> bytes:

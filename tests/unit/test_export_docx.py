@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml.ns import qn
 
 from qualbench import codebook, export, retrieval
 from qualbench.export import docx as docx_export, tables
@@ -141,9 +142,21 @@ def test_codebook_appendix_and_the_word_codebook(project):
     a_table = book.tables[0]
     assert [c.text for c in a_table.rows[0].cells] == docx_export.CODEBOOK_HEADER
     assert [row.cells[0].text for row in a_table.rows[1:]] == ["A", "A1"]
-    # A's row counts its own codings and its child's: 4 of A + 1 of A1 in 2 documents
+    # A's row counts its own codings and its child's: 4 of A + 1 of A1 in 2 documents, and says what is A's own
+    counts = codebook.counts(db).set_index("path")
+    own_docs = counts.loc["A", "documents"]
     assert [c.text for c in a_table.rows[1].cells][1] == "Codes of A."
-    assert [c.text for c in a_table.rows[1].cells][-2:] == ["5", "2"]
+    assert [c.text for c in a_table.rows[1].cells][-2:] == ["5\n4 own", f"2\n{own_docs} own"]
+    assert [c.text for c in a_table.rows[2].cells][-2:] == ["1", str(counts.loc["A/A1", "documents"])]  # a leaf: one number
+    for table in book.tables:  # every row's counts are the rolled-up counts of codebook.counts
+        for row in table.rows[1:]:
+            name = row.cells[0].text
+            path = next(p for p in counts.index if p.split("/")[-1] == name)
+            assert [c.text.split("\n")[0] for c in row.cells[-2:]] == [str(counts.loc[path, "codings_total"]),
+                                                                       str(counts.loc[path, "documents_total"])]
+    assert docx_export.COUNTS_NOTE in [p.text for p in book.paragraphs]
+    swatch = a_table.rows[1].cells[0]._tc.tcPr.find(qn("w:tcBorders")).find(qn("w:left"))
+    assert swatch.get(qn("w:color")) == codebook.resolve(db, "A")["color"][1:].upper()
 
 
 def test_codebook_dump_to_docx_uses_the_word_codebook(project, tmp_path):
