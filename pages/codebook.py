@@ -3,12 +3,12 @@
 import streamlit as st
 
 from qualbench import codebook
-from ui import codebook_panel as panel, project, widgets
+from ui import codebook_panel as panel, project
 
 db = project.db()
 who = project.coder()
 st.title("Codebook")
-widgets.flash()
+panel.flash()
 if not who:
     st.warning("Sign in with your name under “Who is coding?” in the sidebar to change the codebook; until then you can only look.",
                icon=":material/person:")
@@ -20,13 +20,14 @@ st.caption(f"{len(all_codes)} codes in {sum(c['depth'] == 0 for c in all_codes)}
 if all_codes:
     panel.tree_table(db, all_codes)
     by_path = {c["path"]: c for c in all_codes}
-    chosen = st.selectbox("Code to edit", list(by_path), index=None, key="cb_code", placeholder="Choose a code to edit, move, merge, split or delete")
+    chosen = panel.pick_code(list(by_path))
     if chosen in by_path:
         code = by_path[chosen]
         row = counts.set_index("id").loc[code["id"]]
         st.subheader(chosen)
-        st.caption(f"{row['codings']} codings in {row['documents']} documents; with its sub-codes "
-                   f"{row['codings_total']} codings in {row['documents_total']} documents.")
+        below = any(c["parent_id"] == code["id"] for c in all_codes)
+        st.caption(f"{row['codings']} codings in {row['documents']} documents"
+                   + (f"; with its sub-codes {row['codings_total']} codings in {row['documents_total']} documents." if below else "."))
         edit, move, merge, split, delete, memos = st.tabs(["Definition", "Move", "Merge into…", "Split", "Delete", "Memos"])
         with edit:
             panel.edit_form(db, code, who)

@@ -17,12 +17,42 @@ TOP = "(top level)"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def act(run, message) -> None:
-    """Run one codebook change; on success flash ``message`` (a string or a function of the result) and rerun."""
+PICKED = "cb_code"  # the "Code to edit" selectbox
+_NEXT = "cb_code_next"  # the code to select on the next run (a widget's value cannot change once it is drawn)
+
+
+def act(run, message, *, select=None) -> None:
+    """Run one codebook change; on success flash ``message`` (a string or a function of the result) and rerun.
+
+    ``select`` (a path, or a function of the result giving one; "" for none) is the code
+    chosen for editing after the rerun, so a renamed or merged code stays in view.
+    """
     with widgets.error_box():
         result = run()
         st.session_state["flash"] = message(result) if callable(message) else message
+        if select is not None:
+            st.session_state[_NEXT] = select(result) if callable(select) else select
         st.rerun()
+
+
+def flash() -> None:
+    """The last action's message, at the top of the page and as a toast (the form may be far down)."""
+    if st.session_state.get("flash"):
+        st.toast(st.session_state["flash"], icon=":material/check_circle:")
+    widgets.flash()
+
+
+def pick_code(paths: list[str]) -> str | None:
+    """The "Code to edit" selectbox; returns the chosen path."""
+    if _NEXT in st.session_state:
+        wanted = st.session_state.pop(_NEXT)
+        st.session_state[PICKED] = wanted if wanted in paths else None
+    return st.selectbox("Code to edit", paths, index=None, key=PICKED,
+                        placeholder="Choose a code to edit, move, merge, split or delete")
+
+
+def _path(db, code_id: int) -> str:
+    return codebook.paths(db).get(code_id, "")
 
 
 def _ink(color: str) -> str:
@@ -69,7 +99,7 @@ def edit_form(db, code: dict, who: str | None) -> None:
                   for f in ("description", "inclusion", "exclusion", "example")}
         if st.form_submit_button("Save", type="primary", disabled=not who):
             act(lambda: codebook.update_code(db, k, who=who, name=name, color=color, shortcut=shortcut, **fields),
-                lambda row: f"Saved “{row['name']}”.")
+                lambda row: f"Saved “{row['name']}”.", select=lambda row: _path(db, k))
 
 
 def _others(all_codes: list[dict], code: dict) -> list[str]:
@@ -89,7 +119,7 @@ def move_form(db, code: dict, all_codes: list[dict], who: str | None) -> None:
                                       value=[c["id"] for c in siblings].index(k))
         if st.form_submit_button("Move", disabled=not who):
             act(lambda: codebook.move_code(db, k, who=who, parent=None if parent == TOP else parent, position=int(position)),
-                lambda row: f"Moved “{code['name']}” to {parent}, position {int(position)}.")
+                lambda row: f"Moved “{code['name']}” to {parent}, position {int(position)}.", select=lambda row: _path(db, k))
 
 
 def merge_form(db, code: dict, all_codes: list[dict], who: str | None) -> None:
@@ -99,7 +129,7 @@ def merge_form(db, code: dict, all_codes: list[dict], who: str | None) -> None:
     if st.button("Merge", disabled=not who or target is None, key=f"cb_merge_go_{k}"):
         act(lambda: codebook.merge_codes(db, k, target, who=who),
             lambda n: f"Merged “{code['path']}” into “{target}”: {n['moved']} coding(s) moved, {n['collapsed']} identical ones joined, "
-                      f"{n['children']} sub-code(s) and {n['memos']} memo(s) moved.")
+                      f"{n['children']} sub-code(s) and {n['memos']} memo(s) moved.", select=target)
 
 
 def split_form(db, code: dict, who: str | None) -> None:
@@ -128,7 +158,8 @@ def delete_form(db, code: dict, counts, who: str | None) -> None:
         confirm = st.checkbox(f"Yes, delete it{below} and its {n} codings (Undo brings them back)", key=f"cb_delete_ok_{k}")
     if st.button("Delete", disabled=not who or not confirm, key=f"cb_delete_go_{k}", icon=":material/delete:"):
         act(lambda: codebook.delete_code(db, k, force=bool(n or children) and confirm, who=who),
-            lambda s: f"Deleted “{code['path']}” ({s['codes']} code(s), {s['codings']} coding(s)). Undo in the sidebar restores it.")
+            lambda s: f"Deleted “{code['path']}” ({s['codes']} code(s), {s['codings']} coding(s)). Undo in the sidebar restores it.",
+            select="")
 
 
 def memos(db, code: dict, who: str | None) -> None:
@@ -153,7 +184,7 @@ def add_form(db, all_codes: list[dict], who: str | None) -> None:
         color = right.color_picker("Colour", codebook.PALETTE[len(all_codes) % len(codebook.PALETTE)], key="cb_add_color")
         if st.form_submit_button("Add the code", disabled=not who):
             act(lambda: codebook.add_code(db, name, who=who, parent=None if parent == TOP else parent, color=color),
-                f"Added “{' '.join(name.split())}”{'' if parent == TOP else ' under “' + parent + '”'}.")
+                select=lambda new_id: _path(db, new_id), message=f"Added “{' '.join(name.split())}”{'' if parent == TOP else ' under “' + parent + '”'}.")
 
 
 def downloads(db) -> None:

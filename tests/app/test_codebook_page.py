@@ -62,6 +62,7 @@ def test_renaming_a_code_in_the_form_changes_the_database(app, sample_path):
     row = store.rows(fresh(sample_path), "SELECT name, description FROM codes WHERE id = ?", [code["id"]])[0]
     assert row == {"name": "Old habits", "description": "Routines that no longer fit."}
     assert "Saved “Old habits”" in app.success[0].value
+    assert app.selectbox(key="cb_code").value == "Unlearning/Old habits"  # the renamed code stays chosen
     event = store.rows(fresh(sample_path), "SELECT who, action FROM events WHERE entity = 'code' ORDER BY id DESC LIMIT 1")[0]
     assert event == {"who": CODER, "action": "update"}
 
@@ -87,6 +88,7 @@ def test_merge_moves_the_codings_to_the_target(app, sample_path):
     left = store.rows(db, f"SELECT DISTINCT code_id FROM codings WHERE id IN ({','.join(map(str, source_ids))})")
     assert [r["code_id"] for r in left] == [target["id"]]
     assert "Merged" in app.success[0].value
+    assert app.selectbox(key="cb_code").value == target["path"]
 
 
 def test_deleting_a_code_with_codings_needs_the_confirm(app, sample_path):
@@ -105,6 +107,7 @@ def test_deleting_a_code_with_codings_needs_the_confirm(app, sample_path):
     assert not store.rows(db, "SELECT 1 FROM codes WHERE id = ?", [code["id"]])
     assert store.rows(db, "SELECT count(*) AS n FROM codings WHERE code_id = ?", [code["id"]])[0]["n"] == 0
     assert f"{n} coding(s)" in app.success[0].value
+    assert app.selectbox(key="cb_code").value is None
 
 
 def test_a_memo_added_on_a_code_is_shown(app, sample_path):
