@@ -1,35 +1,59 @@
-"""Coding: a document with its codings in place; opened at a passage from other pages (?document=ID&offset=N)."""
+"""Coding: select a passage in a document and apply codes; inspect, change and remove codings.
+
+Opened at a passage from other pages with ``?document=ID&offset=N``.
+"""
 
 import streamlit as st
 
-from qualbench import agreement, coding, documents
-from ui import coded_text, project, widgets
+from qualbench import agreement, coding, documents, store
+from ui import coding_panel, project, text_coder, widgets
 
 db = project.db()
 st.title("Coding")
-st.caption("Codings are shown in place, in their codes' colours; hover a passage for its codes and coders. "
-           "Coding by selecting text is not built yet: use `python -m qualbench code` meanwhile.")
+coding_panel.messages()
 
-table = documents.table(db)
-titles = dict(zip(table["id"].astype(int), table["title"]))
+with st.expander("Find a document", expanded=False):
+    cols = st.columns(3)
+    kinds = cols[0].multiselect("Kinds", list(store.DOCUMENT_KINDS), key="cd_kinds")
+    attributes = {name: chosen for i, (name, values) in enumerate(documents.attribute_values(db).items())
+                  if (chosen := cols[(i + 1) % 3].multiselect(name, values, key=f"cd_attr_{name}"))}
+titles = coding.document_choices(db, kinds=kinds, attributes=attributes)
 wanted = st.query_params.get("document", "")
-start = list(titles).index(int(wanted)) if wanted.isdigit() and int(wanted) in titles else None
-doc_id = st.selectbox("Document", list(titles), format_func=titles.get, index=start, placeholder="Choose a document")
+index = list(titles).index(int(wanted)) if wanted.isdigit() and int(wanted) in titles else None
+doc_id = st.selectbox("Document", list(titles), format_func=titles.get, index=index, placeholder="Choose a document")
 if doc_id is None:
+    st.info("Choose a document to code." if titles else "No document matches these filters.")
     st.stop()
-coders = st.multiselect("Coders", agreement.coders_with_codings(db), default=agreement.coders_with_codings(db))
+if wanted != str(doc_id):
+    st.query_params["document"] = str(doc_id)
+    st.query_params.pop("offset", None)
+
+everyone = agreement.coders_with_codings(db)
+show = st.radio("Show codings of", ["all coders", "one coder", "differences between two coders"], horizontal=True, key="cd_show")
+coders, differences = None, None
+if show == "one coder":
+    coders = [st.selectbox("Coder", everyone, index=everyone.index(project.coder()) if project.coder() in everyone else 0, key="cd_one")]
+elif show.startswith("differences"):
+    pair = st.multiselect("Two coders", everyone, default=everyone[:2], max_selections=2, key="cd_pair")
+    differences = tuple(pair) if len(pair) == 2 else None
+    st.caption("Only codings the other coder did not match (same code, 90 % of the joint span), as segment agreement counts them.")
 
 with widgets.error_box():
     doc = documents.resolve(db, doc_id)
-    shown = coding.codings(db, document=doc_id)
-    shown = shown[shown["coder"].isin(coders)]
-    turns = documents.turns(db, doc_id)
+    view = coding.document_view(db, doc_id, coders=coders, differences=differences)
     offset = st.query_params.get("offset", "")
-    focus = coding.turn_at(db, doc_id, int(offset)) if offset.isdigit() and str(doc_id) == wanted else None
-    if focus is not None:
-        st.subheader("The passage")
-        coded_text.render(doc["text"], [t for t in turns if t["index"] == focus], shown.to_dict("records"), focus=focus)
-        st.subheader("The whole document")
-    st.caption(f"{len(shown)} codings by {', '.join(coders) or 'nobody'}")
-    with st.container(height=640):
-        coded_text.render(doc["text"], turns, shown.to_dict("records"), focus=focus)
+    focus = coding.turn_at(db, doc_id, int(offset)) if offset.isdigit() else None
+    text_col, panel = st.columns([2, 1])
+    with text_col:
+        st.caption(f"{len(view['codings'])} coding(s) shown · {len(view['turns'])} turns · hover a passage or a "
+                   "bracket in the margin for its codes")
+        text_coder.text_coder(view, key=coding_panel.KEY, focus=focus, shortcuts=coding.shortcuts(db),
+                              on_clicked=coding_panel.on_clicked, on_shortcut=lambda: coding_panel.on_shortcut(doc_id))
+    with panel:
+        if not project.coder():
+            st.warning("Say who is coding in the sidebar before you code.")
+        coding_panel.selection_note(doc_id, doc["text"])
+        coding_panel.inspector(doc_id)
+        coding_panel.code_buttons(doc_id)
+        with st.expander("More ways to code", expanded=True):
+            coding_panel.selection_actions(doc_id)

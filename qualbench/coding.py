@@ -8,6 +8,7 @@ coding's full row before and after into ``events`` in the same transaction, and
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import sqlite_utils
@@ -266,3 +267,144 @@ def turn_at(db: sqlite_utils.Database, document_id: int, offset: int) -> int | N
     """Index of the turn holding ``offset`` (or the first turn after it), None for a document without turns."""
     found = store.rows(db, 'SELECT "index" FROM turns WHERE document_id = ? AND "end" > ? ORDER BY start LIMIT 1', [document_id, offset])
     return found[0]["index"] if found else None
+
+
+# --- the coding page: a document as the text-coding component draws it ---------------------
+
+
+def document_view(db: sqlite_utils.Database, document: int | str, *, coders: list[str] | None = None,
+                  differences: tuple[str, str] | None = None, min_overlap: float = 0.9) -> dict:
+    """A document as the coding component draws it: turns split into segments at coding boundaries.
+
+    Returns ``{"document_id", "turns": [{"i", "start", "end", "label", "segs": [[start, text,
+    [coding indexes]]]}], "codings": [{"id", "start", "end", "code_id", "code", "color", "coder",
+    "memo", "created_at"}], "version"}``; offsets are Python code points. ``coders`` keeps
+    those coders' codings (None: everybody's). ``differences=(A, B)`` keeps only the codings of
+    A and B that the other coder did not match (a coding of the same code covering at least
+    ``min_overlap`` of the two codings' joint span, as segment-level agreement matches them).
+    """
+    import hashlib
+
+    from .agreement_stats import overlap_share
+
+    doc = documents.resolve(db, document)
+    frame = codings(db, document=doc["id"])
+    if differences:
+        a, b = differences
+        frame = frame[frame["coder"].isin([a, b])]
+        rows = frame.to_dict("records")
+        keep = []
+        for row in rows:
+            other = b if row["coder"] == a else a
+            matched = any(o["coder"] == other and o["code_id"] == row["code_id"]
+                          and overlap_share((row["start"], row["end"]), (o["start"], o["end"])) >= min_overlap for o in rows)
+            keep.append(not matched)
+        frame = frame[keep]
+    elif coders is not None:
+        frame = frame[frame["coder"].isin(coders)]
+    listed = [{"id": int(r["id"]), "start": int(r["start"]), "end": int(r["end"]), "code_id": int(r["code_id"]),
+               "code": r["code"], "color": r["color"], "coder": r["coder"], "memo": r["memo"], "created_at": r["created_at"]}
+              for r in frame.to_dict("records")]
+    text = doc["text"]
+    turns = documents.turns(db, doc["id"]) or [{"index": 0, "start": 0, "end": len(text), "speaker": None, "timestamp": None}]
+    indexed = [dict(c, k=k) for k, c in enumerate(listed)]
+    by_start = sorted(indexed, key=lambda c: c["start"])
+    out_turns = []
+    starts = [c["start"] for c in by_start]
+    for turn in turns:
+        upto = bisect.bisect_left(starts, turn["end"])  # codings starting before the turn ends
+        inside = [c for c in by_start[:upto] if turn["start"] < c["end"]]
+        segs = [[s["start"], text[s["start"]:s["end"]], [c["k"] for c in s["codings"]]]
+                for s in segments(turn["start"], turn["end"], inside)]
+        label = " · ".join(x for x in (turn["timestamp"], turn["speaker"]) if x)
+        out_turns.append({"i": turn["index"], "start": turn["start"], "end": turn["end"], "label": label, "segs": segs})
+    digest = hashlib.sha1(repr((doc["id"], [(c["id"], c["start"], c["end"], c["code"], c["color"], c["memo"]) for c in listed])).encode())
+    return {"document_id": doc["id"], "turns": out_turns, "codings": listed, "version": digest.hexdigest()}
+
+
+def apply_codes(db: sqlite_utils.Database, document: int | str, codes: list[int | str], start: int, end: int, *,
+                coder: str, memo: str = "", snap: bool = False) -> tuple[list[int], list[str]]:
+    """Apply several codes to one passage: returns (new coding ids, paths of codes already there).
+
+    With ``snap`` the passage is first widened to whole words. Codes this coder has already
+    applied to exactly this passage are skipped and named, the others applied.
+    """
+    doc = documents.resolve(db, document)
+    if snap:
+        start, end = snap_to_words(doc["text"], start, end)
+    _check_range(doc, start, end)
+    if not codes:
+        raise QualbenchError("Choose at least one code to apply.")
+    resolved = [codebook.resolve(db, c) for c in codes]
+    made, skipped = [], []
+    for code_row in resolved:
+        here = store.rows(db, 'SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? AND coder = ?',
+                          [doc["id"], code_row["id"], start, end, coder])
+        if here:
+            skipped.append(code_row["path"])
+        else:
+            made.append(apply(db, doc["id"], code_row["id"], start, end, coder=coder, memo=memo))
+    return made, skipped
+
+
+def in_vivo(db: sqlite_utils.Database, document: int | str, start: int, end: int, *, coder: str,
+            parent: int | str | None = None) -> tuple[int, int]:
+    """In-vivo coding: the selected words become a code (under ``parent``), applied to them.
+
+    Returns (code id, coding id). A code of that name already there is reused.
+    """
+    doc = documents.resolve(db, document)
+    _check_range(doc, start, end)
+    name = " ".join(doc["text"][start:end].replace("/", " ").split()).strip(" .,;:!?\"'“”«»()")
+    if len(name) > 60:
+        name = name[:60].rsplit(" ", 1)[0] + "…"
+    if not name:
+        raise QualbenchError("The selection has no words to name a code with.")
+    parent_row = codebook.resolve(db, parent) if parent is not None else None
+    path = f"{parent_row['path']}/{name}" if parent_row else name
+    existing = [c for c in codebook.codes(db) if c["path"] == path]
+    code_id = existing[0]["id"] if existing else codebook.add_code(db, name, who=coder, parent=parent_row["id"] if parent_row else None,
+                                                                   description="In-vivo code: the participants' own words.")
+    return code_id, apply(db, doc["id"], code_id, start, end, coder=coder)
+
+
+def turn_range(db: sqlite_utils.Database, document: int | str, offset: int) -> tuple[int, int]:
+    """The (start, end) of the turn or paragraph holding ``offset``: code a whole turn with one action."""
+    doc = documents.resolve(db, document)
+    found = store.rows(db, 'SELECT start, "end" FROM turns WHERE document_id = ? AND start <= ? AND "end" > ? ORDER BY start LIMIT 1',
+                       [doc["id"], offset, offset])
+    if not found:
+        found = store.rows(db, 'SELECT start, "end" FROM turns WHERE document_id = ? AND "end" > ? ORDER BY start LIMIT 1', [doc["id"], offset])
+    if not found:
+        if not doc["text"].strip():
+            raise QualbenchError("This document has no text to code.")
+        return 0, len(doc["text"])
+    return found[0]["start"], found[0]["end"]
+
+
+def code_for_shortcut(db: sqlite_utils.Database, key: str) -> dict:
+    """The code whose shortcut is ``key`` (case-insensitive)."""
+    found = [c for c in codebook.codes(db) if (c.get("shortcut") or "").lower() == (key or "").lower()]
+    if not found:
+        raise NotFound(f"No code has the shortcut key “{key}”.")
+    return found[0]
+
+
+def coding_details(db: sqlite_utils.Database, ids: list[int]):
+    """The codings with these ids (code path, coder, memo, created_at, excerpt), as a DataFrame in text order."""
+    frame = codings(db)
+    return frame[frame["id"].isin([int(i) for i in ids])].reset_index(drop=True)
+
+
+def document_choices(db: sqlite_utils.Database, *, kinds: list[str] | None = None,
+                     attributes: dict[str, list[str]] | None = None) -> dict[int, str]:
+    """Documents to code, id -> title, narrowed by kind and case attributes (the coding page's picker)."""
+    from .filters import Filters
+
+    where, params = Filters(kinds=kinds or None, attributes=attributes or {}).documents_sql("d")
+    return {r["id"]: r["title"] for r in store.rows(db, f"SELECT d.id, d.title FROM documents d WHERE {where} ORDER BY d.title", params)}
+
+
+def shortcuts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Shortcut key (lower case) -> code id, for the codes that have one."""
+    return {c["shortcut"].lower(): c["id"] for c in codebook.codes(db) if c.get("shortcut")}

@@ -1,19 +1,89 @@
-"""The coding page opens a document at a passage given in the address (AppTest)."""
+"""The coding page (AppTest): opened at a passage, filtered, and coding through the codebook panel.
 
-from qualbench import agreement, coding, documents, store
+Selecting text happens in the browser (tests/browser/test_text_coder_browser.py); here the
+component's selection state is set the way the component sets it.
+"""
+
+from qualbench import agreement, codebook, coding, documents, store
+
+CODER = "Signe Holm"  # signed in by the app fixture
+
+
+def _new(db, before):
+    """The codings added since ``before`` (a set of ids)."""
+    now = coding.codings(db)
+    return now[~now["id"].isin(before)]
+
+
+def _open(app, doc_id, selection=None):
+    if selection:
+        app.session_state["text_coder"] = {"selection": dict(selection, document=doc_id)}
+    app.query_params["document"] = str(doc_id)
+    app.run()
+    app.switch_page("pages/coding.py").run()
+    assert not app.exception, app.exception
+    return app
 
 
 def test_opens_at_the_passage_from_the_query(app, sample_path):
     db = store.open_project(sample_path, create=False)
     doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
     offset = doc["text"].index("Det er en slags bordtennis")
-    app.query_params["document"] = str(doc["id"])
     app.query_params["offset"] = str(offset)
+    _open(app, doc["id"])
+    assert not app.error
+    assert app.selectbox[0].value == doc["id"]
+    shown = len(coding.codings(db, document=doc["id"]))
+    assert any(c.value.startswith(f"{shown} coding(s) shown") for c in app.caption)
+
+
+def test_the_document_picker_filters_by_kind_and_attribute(app, sample_path):
+    db = store.open_project(sample_path, create=False)
     app.run()
     app.switch_page("pages/coding.py").run()
-    assert not app.exception and not app.error
-    assert app.selectbox[0].value == doc["id"]
-    assert [s.value for s in app.subheader] == ["The passage", "The whole document"]
+    app.multiselect(key="cd_kinds").set_value(["observation"]).run()
+    wanted = coding.document_choices(db, kinds=["observation"])
+    assert 0 < len(wanted) < len(documents.list_documents(db))
+    assert app.selectbox[0].options == list(wanted.values())
+
+
+def test_a_code_button_codes_the_selection_and_undo_takes_it_back(app, sample_path):
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    start = doc["text"].index("Det er en slags bordtennis")
+    end = start + len("Det er en slags bordtennis")
+    before = set(coding.codings(db)["id"])
+    _open(app, doc["id"], {"start": start + 2, "end": end - 3})  # mid-word: snapped to whole words
+    code = codebook.resolve(db, "Boundary confusion")
+    app.button(key=f"apply_{code['id']}").click().run()
+    assert not app.exception
+    mine = _new(db, before)
+    assert list(zip(mine["start"], mine["end"], mine["code"], mine["coder"])) == [(start, end, "Boundary confusion", CODER)]
+    assert any("Coded with Boundary confusion." in s.value for s in app.success)
+    assert coding.undo(db, who=CODER) == "removed the coding just added"
+    assert _new(db, before).empty
+
+
+def test_without_a_selection_coding_says_so_and_writes_nothing(app, sample_path):
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    before = set(coding.codings(db)["id"])
+    _open(app, doc["id"])
+    code = codebook.resolve(db, "Cross-pressure")
+    app.button(key=f"apply_{code['id']}").click().run()
+    assert [e.value for e in app.error] == ["Select a passage in the text first."]
+    assert _new(db, before).empty
+
+
+def test_in_vivo_makes_a_code_of_the_selected_words(app, sample_path):
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    start = doc["text"].index("bordtennis")
+    before = set(coding.codings(db)["id"])
+    _open(app, doc["id"], {"start": start, "end": start + len("bordtennis")})
+    app.button(key="in_vivo").click().run()
+    mine = _new(db, before)
+    assert list(mine["code"]) == ["bordtennis"] and list(mine["excerpt"]) == ["bordtennis"]
 
 
 def test_agreement_disagreements_link_to_the_coding_page(app, sample_path):

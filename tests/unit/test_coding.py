@@ -18,3 +18,106 @@ def test_passage_link_and_turn_at(db):
     assert coding.turn_at(db, doc, text.index("kode")) == 1
     assert coding.turn_at(db, doc, len(text) + 5) is None
     assert coding.passage_link(doc, 42) == f"/coding?document={doc}&offset=42"
+
+
+# --- coding from the page: views, several codes, in-vivo, turns, shortcuts -----------------
+
+import pytest  # noqa: E402
+
+from qualbench.errors import QualbenchError  # noqa: E402
+
+INTERVIEW = "Interviewer: Hvordan gik det med MitID?\n\nÅse: Hun sendte 👍🏽 og skrev: Det er jo umuligt!\n\nInterviewer: Og så?"
+CODEBOOK = """codes:
+  - name: Cross-pressure
+    color: "#c0392b"
+    shortcut: "1"
+    children:
+      - name: Citizen expectations
+        color: "#e74c3c"
+  - name: Boundary confusion
+    color: "#2980b9"
+    shortcut: "B"
+"""
+
+
+@pytest.fixture
+def project(db):
+    codebook.load(db, CODEBOOK.encode(), who="t", name="codebook.yaml")
+    doc = documents.import_bytes(db, INTERVIEW.encode(), "åse.txt", who="t", kind="interview", attributes={"site": "Havnstrup"}).document_id
+    return db, doc, documents.resolve(db, doc)["text"]
+
+
+def test_document_view_splits_turns_at_codings_in_code_points(project):
+    db, doc, text = project
+    start = text.index("👍🏽")
+    end = text.index("skrev") + len("skrev")
+    first = coding.apply(db, doc, "Cross-pressure", start, end, coder="A")
+    second = coding.apply(db, doc, "Boundary confusion", text.index("og skrev"), text.index("umuligt") + 7, coder="B")
+    view = coding.document_view(db, doc)
+    assert [c["id"] for c in view["codings"]] == [first, second]
+    assert [t["label"] for t in view["turns"]] == ["Interviewer", "Åse", "Interviewer"]
+    turn = view["turns"][1]
+    # segments cover the turn exactly, each segment's text is text[start:start + len]
+    assert "".join(s[1] for s in turn["segs"]) == text[turn["start"]:turn["end"]]
+    for seg_start, piece, _ in turn["segs"]:
+        assert text[seg_start:seg_start + len(piece)] == piece
+    by_text = {piece: ks for _, piece, ks in turn["segs"]}
+    assert by_text["👍🏽 "] == [0]
+    assert by_text["og skrev"] == [0, 1]          # the overlap carries both codings
+    assert by_text[": Det er jo umuligt"] == [1]
+    assert coding.document_view(db, doc, coders=["B"])["codings"][0]["id"] == second
+    assert coding.document_view(db, doc)["version"] != coding.document_view(db, doc, coders=["A"])["version"]
+
+
+def test_document_view_differences_keep_only_unmatched_codings(project):
+    db, doc, text = project
+    s = text.index("Hun sendte")
+    e = text.index("umuligt") + 7
+    coding.apply(db, doc, "Cross-pressure", s, e, coder="A")
+    coding.apply(db, doc, "Cross-pressure", s + 4, e, coder="B")        # 90 % of the joint span: matched
+    lone = coding.apply(db, doc, "Boundary confusion", s, s + 10, coder="A")  # B has nothing like it
+    diff = coding.document_view(db, doc, differences=("A", "B"))
+    assert [c["id"] for c in diff["codings"]] == [lone]
+
+
+def test_apply_codes_snaps_applies_several_and_names_those_already_there(project):
+    db, doc, text = project
+    start = text.index("umuligt")
+    made, skipped = coding.apply_codes(db, doc, ["Cross-pressure", "Boundary confusion"], start + 2, start + 5, coder="A", snap=True)
+    assert len(made) == 2 and skipped == []
+    rows = coding.codings(db, coder="A")
+    assert set(rows["excerpt"]) == {"umuligt"} and set(rows["code"]) == {"Cross-pressure", "Boundary confusion"}
+    made, skipped = coding.apply_codes(db, doc, ["Cross-pressure", "Cross-pressure/Citizen expectations"], start, start + 7, coder="A")
+    assert len(made) == 1 and skipped == ["Cross-pressure"]
+    with pytest.raises(QualbenchError, match="at least one code"):
+        coding.apply_codes(db, doc, [], start, start + 7, coder="A")
+    with pytest.raises(QualbenchError, match="outside"):
+        coding.apply_codes(db, doc, ["Cross-pressure"], 0, len(text) + 1, coder="A")
+    with pytest.raises(QualbenchError, match="No code"):
+        coding.apply_codes(db, doc, ["Nope"], 0, 5, coder="A")
+    assert len(coding.codings(db, coder="A")) == 3
+
+
+def test_in_vivo_names_a_code_after_the_words_and_reuses_it(project):
+    db, doc, text = project
+    start = text.index("Det er jo umuligt!")
+    code_id, coding_id = coding.in_vivo(db, doc, start, start + len("Det er jo umuligt!"), coder="A", parent="Cross-pressure")
+    assert codebook.paths(db)[code_id] == "Cross-pressure/Det er jo umuligt"
+    again, _ = coding.in_vivo(db, doc, start, start + len("Det er jo umuligt"), coder="B", parent="Cross-pressure")
+    assert again == code_id
+    assert sorted(coding.codings(db, code=code_id)["coder"]) == ["A", "B"]
+    with pytest.raises(QualbenchError):
+        coding.in_vivo(db, doc, start, start, coder="A")
+
+
+def test_turn_range_shortcuts_and_document_choices(project):
+    db, doc, text = project
+    start, end = coding.turn_range(db, doc, text.index("umuligt"))
+    assert text[start:end] == "Hun sendte 👍🏽 og skrev: Det er jo umuligt!"
+    assert coding.shortcuts(db) == {"1": codebook.resolve(db, "Cross-pressure")["id"], "b": codebook.resolve(db, "Boundary confusion")["id"]}
+    assert coding.code_for_shortcut(db, "b")["path"] == "Boundary confusion"
+    with pytest.raises(QualbenchError, match="shortcut"):
+        coding.code_for_shortcut(db, "z")
+    assert coding.document_choices(db, kinds=["interview"], attributes={"site": ["Havnstrup"]}) == {doc: "åse"}
+    assert coding.document_choices(db, kinds=["observation"]) == {}
+    assert coding.document_choices(db, attributes={"site": ["Lundvig"]}) == {}
