@@ -47,6 +47,6 @@ else:
 st.subheader("Add a code")
 panel.add_form(db, all_codes, who)
 st.subheader("Download and load")
-panel.downloads(db)
+panel.downloads()
 with st.expander("Load a codebook file (merges: adds and updates codes, never deletes)"):
     panel.upload(db, who)

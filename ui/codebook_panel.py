@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualbench import codebook, coding
+from qualbench import codebook, coding, store
 from qualbench.export import docx as docx_export, refi
 
-from . import widgets
+from . import project, widgets
 
 TOP = "(top level)"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -187,18 +187,30 @@ def add_form(db, all_codes: list[dict], who: str | None) -> None:
                 select=lambda new_id: _path(db, new_id), message=f"Added “{' '.join(name.split())}”{'' if parent == TOP else ' under “' + parent + '”'}.")
 
 
-def downloads(db) -> None:
+def _on_click(write):
+    """A download written when it is clicked: Streamlit calls it on another thread, so it opens its own connection."""
+    def make() -> bytes:
+        own = store.open_project(project.db_path(), create=False)
+        try:
+            data = write(own)
+        finally:
+            own.close()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    return make
+
+
+def downloads() -> None:
     a, b, c = st.columns(3)
-    a.download_button("Codebook as YAML", lambda: codebook.dump_yaml(db).encode("utf-8"), "codebook.yaml", "application/yaml",
-                      icon=":material/data_object:")
-    b.download_button("Codebook in Word", lambda: docx_export.codebook_docx(db), "codebook.docx", WORD, icon=":material/description:")
-    c.download_button("REFI-QDA codebook (.qdc)", lambda: refi.codebook_qdc(db), "codebook.qdc", "application/xml",
+    a.download_button("Codebook as YAML", _on_click(codebook.dump_yaml), "codebook.yaml", "application/yaml", icon=":material/data_object:")
+    b.download_button("Codebook in Word", _on_click(docx_export.codebook_docx), "codebook.docx", WORD, icon=":material/description:")
+    c.download_button("REFI-QDA codebook (.qdc)", _on_click(refi.codebook_qdc), "codebook.qdc", "application/xml",
                       icon=":material/swap_horiz:")
 
 
 def upload(db, who: str | None) -> None:
     """Load a YAML or .qdc codebook: the plan first, then the button that applies it."""
-    file = st.file_uploader("Codebook file (.yaml or .qdc)", type=["yaml", "yml", "qdc"], key="cb_upload")
+    uploads = st.session_state.setdefault("cb_uploads", 0)  # a new key empties the uploader once a file is loaded
+    file = st.file_uploader("Codebook file (.yaml or .qdc)", type=["yaml", "yml", "qdc"], key=f"cb_upload_{uploads}")
     if file is None:
         return
     with widgets.error_box():
@@ -209,5 +221,10 @@ def upload(db, who: str | None) -> None:
                     + (f"; {kept} code(s) not in the file are kept" if kept else "") + ":")
         st.markdown("\n".join(f"- {widgets.md_escape(str(c))}" for c in changes) or "- nothing: the project already matches the file")
         if st.button("Apply this plan", type="primary", disabled=not who or not changes, key="cb_upload_go"):
-            act(lambda: codebook.load(db, file.getvalue(), who=who, name=file.name),
+            def apply():
+                done = codebook.load(db, file.getvalue(), who=who, name=file.name)
+                st.session_state["cb_uploads"] = uploads + 1
+                return done
+
+            act(apply,
                 lambda done: f"Loaded {file.name}: {sum(c.action != 'keep' for c in done)} change(s).")

@@ -132,3 +132,25 @@ def test_adding_a_code_and_a_refused_name_shows_the_error(app, sample_path):
     app.text_input(key="cb_add_name").set_value("Unlearning")
     button(app, "Add the code").click().run()
     assert "already a code “Unlearning”" in app.error[0].value
+
+
+def test_split_and_move(app, sample_path):
+    open_page(app, sample_path)
+    db = fresh(sample_path)
+    code = choose(app, sample_path, "Co-service/Help to self-help")
+    ids = [r["id"] for r in store.rows(db, "SELECT id FROM codings WHERE code_id = ? ORDER BY id LIMIT 2", [code["id"]])]
+    app.multiselect(key=f"cb_split_{code['id']}").set_value(ids)
+    app.text_input(key=f"cb_split_name_{code['id']}").set_value("Showing how").run()
+    button(app, "Split").click().run()
+    assert not app.exception and not app.error
+    new = codebook.resolve(fresh(sample_path), "Co-service/Showing how")
+    assert [r["code_id"] for r in store.rows(fresh(sample_path), f"SELECT code_id FROM codings WHERE id IN ({ids[0]}, {ids[1]})")] == [new["id"]] * 2
+    # move the new code to the top level, first
+    choose(app, sample_path, "Co-service/Showing how")
+    app.selectbox(key=f"cb_parent_{new['id']}").set_value("(top level)")
+    app.number_input(key=f"cb_position_{new['id']}").set_value(0)
+    button(app, "Move").click().run()
+    assert not app.exception and not app.error
+    assert codebook.codes(fresh(sample_path))[0]["path"] == "Showing how"
+    assert app.selectbox(key="cb_code").value == "Showing how"
+
