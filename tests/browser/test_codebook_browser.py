@@ -49,14 +49,14 @@ def test_load_a_codebook_file_after_its_plan_and_download_the_word_codebook(page
     page.get_by_text("add Waiting", exact=True).wait_for()
     wait_for_app(page)
     assert not store.rows(db, "SELECT 1 FROM codes WHERE name = 'Waiting'")  # the plan alone writes nothing
-    assert page.locator('[data-testid="stFileUploaderFile"]').count() == 1
+    assert page.locator('[data-testid="stFileUploader"]').get_by_text("extra.yaml").count() == 1
     screenshot(page, "codebook_load_plan")
     page.get_by_role("button", name="Apply this plan").click()
     page.get_by_text("Loaded extra.yaml").first.wait_for()
     wait_for_app(page)
     row = store.rows(db, "SELECT color, description, parent_id FROM codes WHERE name = 'Waiting'")
     assert row == [{"color": "#336699", "description": "Citizens waiting for an answer.", "parent_id": None}]
-    assert page.locator('[data-testid="stFileUploaderFile"]').count() == 0  # the loaded file is cleared from the uploader
+    assert page.locator('[data-testid="stFileUploader"]').get_by_text("extra.yaml").count() == 0  # the loaded file is cleared from the uploader
 
     screenshot(page, "codebook_loaded")
     with page.expect_download(timeout=60_000) as info:
