@@ -203,6 +203,8 @@ function build(inst, data) {
     frag.appendChild(el);
   }
   inst.doc.replaceChildren(frag);
+  inst.doc.dataset.codings = codings.length;   // for tests and bench/coding_page.py: what is drawn
+  inst.doc.dataset.version = data.version;
   for (const el of inst.doc.children) {
     if (el._codings.length) {
       inst.dirty.add(el);

@@ -93,3 +93,23 @@ def test_agreement_disagreements_link_to_the_coding_page(app, sample_path):
     db = store.open_project(sample_path, create=False)
     found = agreement.disagreements(db, ["Tobias Berg", "Signe Holm"])
     assert list(listing["open"]) == [coding.passage_link(d, s) for d, s in zip(found["document_id"], found["start"])]
+
+
+def test_the_codings_under_a_click_can_be_given_a_memo_refitted_and_removed(app, sample_path):
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    start = doc["text"].index("bordtennis")
+    mine = coding.apply(db, doc["id"], "Cross-pressure", start, start + len("bordtennis"), coder=CODER)
+    app.session_state["inspect"] = [mine]
+    wider = doc["text"].index("Det er en slags bordtennis")
+    _open(app, doc["id"], {"start": wider, "end": start + len("bordtennis")})
+    app.text_area(key=f"memo_{mine}").set_value("Ping-pong as the citizen's experience")
+    app.button(key=f"save_{mine}").click().run()
+    assert coding.coding_details(db, [mine]).iloc[0]["memo"] == "Ping-pong as the citizen's experience"
+    app.button(key=f"fit_{mine}").click().run()
+    row = coding.coding_details(db, [mine]).iloc[0]
+    assert (int(row["start"]), int(row["end"])) == (wider, start + len("bordtennis"))
+    app.button(key=f"remove_{mine}").click().run()
+    assert coding.coding_details(db, [mine]).empty
+    assert coding.undo(db, who=CODER) == "put back the removed coding"
+    assert coding.coding_details(db, [mine]).iloc[0]["memo"] == "Ping-pong as the citizen's experience"
