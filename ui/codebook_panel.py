@@ -139,12 +139,13 @@ def split_form(db, code: dict, who: str | None) -> None:
         st.caption("This code has no codings of its own to split off.")
         return
     label = {int(r.id): f"{' '.join(str(r.excerpt).split())[:90]} — {r.document}, {r.coder}" for r in frame.itertuples()}
-    chosen = st.multiselect("Codings to split off", list(label), format_func=label.get, key=f"cb_split_{k}",
-                            placeholder="Choose codings by their excerpt")
-    name = st.text_input("Name of the new code (a sibling of this one)", key=f"cb_split_name_{k}")
-    if st.button("Split", disabled=not who or not chosen, key=f"cb_split_go_{k}"):
-        act(lambda: codebook.split_code(db, k, chosen, who=who, new_name=name),
-            f"Split {len(chosen)} coding(s) off “{code['path']}” into “{name.strip()}”.")
+    with st.form(f"cb_split_form_{k}", clear_on_submit=True):
+        chosen = st.multiselect("Codings to split off", list(label), format_func=label.get, key=f"cb_split_{k}",
+                                placeholder="Choose codings by their excerpt")
+        name = st.text_input("Name of the new code (a sibling of this one)", key=f"cb_split_name_{k}")
+        if st.form_submit_button("Split", disabled=not who):
+            act(lambda: codebook.split_code(db, k, chosen, who=who, new_name=name),
+                f"Split {len(chosen)} coding(s) off “{code['path']}” into “{' '.join(name.split())}”.")
 
 
 def delete_form(db, code: dict, counts, who: str | None) -> None:
@@ -154,8 +155,8 @@ def delete_form(db, code: dict, counts, who: str | None) -> None:
     n = int(row["codings_total"])
     confirm = True
     if n or children:
-        below = f" and its {children} sub-code(s)" if children else ""
-        confirm = st.checkbox(f"Yes, delete it{below} and its {n} codings (Undo brings them back)", key=f"cb_delete_ok_{k}")
+        what = f"it, its {children} sub-code(s) and their {n} codings" if children else f"it and its {n} codings"
+        confirm = st.checkbox(f"Yes, delete {what} (Undo brings them back)", key=f"cb_delete_ok_{k}")
     if st.button("Delete", disabled=not who or not confirm, key=f"cb_delete_go_{k}", icon=":material/delete:"):
         act(lambda: codebook.delete_code(db, k, force=bool(n or children) and confirm, who=who),
             lambda s: f"Deleted “{code['path']}” ({s['codes']} code(s), {s['codings']} coding(s)). Undo in the sidebar restores it.",
@@ -171,9 +172,10 @@ def memos(db, code: dict, who: str | None) -> None:
                     f"{widgets.md_escape(entry['text'])}")
     if not entries:
         st.caption("No memos on this code yet.")
-    text = st.text_area("New memo", key=f"cb_memo_{k}", height=90, placeholder="What you noticed, decided or want to check")
-    if st.button("Add memo", disabled=not who, key=f"cb_memo_go_{k}"):
-        act(lambda: codebook.add_code_memo(db, k, text, who=who), f"Memo added to “{code['path']}”.")
+    with st.form(f"cb_memo_form_{k}", clear_on_submit=True):
+        text = st.text_area("New memo", key=f"cb_memo_{k}", height=90, placeholder="What you noticed, decided or want to check")
+        if st.form_submit_button("Add memo", disabled=not who):
+            act(lambda: codebook.add_code_memo(db, k, text, who=who), f"Memo added to “{code['path']}”.")
 
 
 def add_form(db, all_codes: list[dict], who: str | None) -> None:

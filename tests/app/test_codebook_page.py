@@ -140,7 +140,7 @@ def test_split_and_move(app, sample_path):
     code = choose(app, sample_path, "Co-service/Help to self-help")
     ids = [r["id"] for r in store.rows(db, "SELECT id FROM codings WHERE code_id = ? ORDER BY id LIMIT 2", [code["id"]])]
     app.multiselect(key=f"cb_split_{code['id']}").set_value(ids)
-    app.text_input(key=f"cb_split_name_{code['id']}").set_value("Showing how").run()
+    app.text_input(key=f"cb_split_name_{code['id']}").set_value("Showing how")
     button(app, "Split").click().run()
     assert not app.exception and not app.error
     new = codebook.resolve(fresh(sample_path), "Co-service/Showing how")
