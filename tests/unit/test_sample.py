@@ -90,3 +90,10 @@ def test_codings_for_an_unlisted_document_are_a_clear_error(db, tmp_path):
     with pytest.raises(QualbenchError, match="stray.yaml name the document 'not_listed.txt'"):
         sample.build(db, corpus=corpus)
     assert db["documents"].count == 0
+
+
+def test_the_shipped_codebook_loads_and_dumps_to_the_same_bytes(db):
+    """Issue 5: load then dump is stable. The shipped file is written in the dump's own layout."""
+    shipped = (ROOT / "codebook.yaml").read_text(encoding="utf-8")
+    codebook.load(db, ROOT / "codebook.yaml", who="t")
+    assert codebook.dump_yaml(db) == shipped
