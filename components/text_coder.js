@@ -160,7 +160,7 @@ function build(inst, data) {
   const frag = document.createDocumentFragment();
   for (const turn of data.turns || []) {
     const el = document.createElement("div");
-    el.className = "qb-turn";
+    el.className = turn.i === inst.focus ? "qb-turn qb-focus" : "qb-turn";
     el.dataset.i = turn.i;
     el.dataset.s = turn.start;
     el.dataset.e = turn.end;

@@ -80,14 +80,15 @@ def on_clicked() -> None:
 def code_buttons(document_id: int) -> None:
     """The codebook: click a code to apply it to the selection (shortcut keys shown)."""
     codes = codebook.codes(project.db())
-    style = "".join(f".st-key-apply_{c['id']} button{{border-left:6px solid {c['color']}}}"
+    style = "".join(f".st-key-apply_{c['id']}{{padding-left:{c['depth'] * 1.1}rem}}"
+                    f".st-key-apply_{c['id']} button{{border-left:6px solid {c['color']}}}"
                     for c in codes if codebook.COLOR.match(c["color"] or ""))
-    style += ("[class*='st-key-apply_'] button, [class*='st-key-apply_'] button > div{justify-content:flex-start;text-align:left}"
-              "[class*='st-key-apply_'] button{min-height:2rem;padding:.1rem .6rem}")
+    style += ("[class*='st-key-apply_'] button{justify-content:flex-start;min-height:2rem;padding:.1rem .6rem}"
+              "[class*='st-key-apply_'] button *{justify-content:flex-start;text-align:left}")
     st.html(f"<style>{html.escape(style, quote=False)}</style>")
     with st.container(height=420):
         for c in codes:
-            label = ("\u2003" * c["depth"]) + c["name"] + (f"  [{c['shortcut']}]" if c.get("shortcut") else "")
+            label = c["name"] + (f"  [{c['shortcut']}]" if c.get("shortcut") else "")
             st.button(label, key=f"apply_{c['id']}", help=c.get("description") or None, width="stretch",
                       on_click=_run, args=(_apply, document_id, [c["id"]]))
 
