@@ -24,7 +24,7 @@ def test_rename_a_code_on_the_codebook_page(page, fresh_server):
     form.get_by_label("Description", exact=True).fill("Routines from before the self-service systems that no longer fit.")
     screenshot(page, "codebook_edit")
     form.get_by_role("button", name="Save").click()
-    page.get_by_text("Saved “Old habits”.").wait_for()
+    page.get_by_text("Saved “Old habits”.").first.wait_for()  # in the success box and the toast
     wait_for_app(page)
     row = store.rows(db, "SELECT name, description, parent_id FROM codes WHERE id = ?", [code["id"]])[0]
     assert row == {"name": "Old habits", "description": "Routines from before the self-service systems that no longer fit.",
