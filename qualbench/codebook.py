@@ -334,8 +334,11 @@ def load(db: sqlite_utils.Database, source: str | Path | bytes, *, who: str, nam
         for i, change in enumerate(changes):
             spec = by_path.get(change.path)
             if change.action == "add":
-                row = dict(spec.fields, name=spec.name, position=spec.position,
-                           parent_id=ids.get(spec.parent_path) if spec.parent_path else None)
+                parent_id = ids.get(spec.parent_path) if spec.parent_path else None
+                # a new code goes after the codes already under its parent, in the file's order
+                last = store.rows(db, "SELECT max(position) AS p FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0)", [parent_id])[0]["p"]
+                row = dict(spec.fields, name=spec.name, position=spec.position if last is None else max(spec.position, last + 1),
+                           parent_id=parent_id)
                 row["color"] = row["color"] or PALETTE[len(ids) % len(PALETTE)]
                 row["shortcut"] = row["shortcut"] or None
                 ids[spec.path] = db["codes"].insert(row).last_pk

@@ -491,3 +491,9 @@ def test_each_operation_writes_one_event_and_undo_clashing_with_a_later_change_i
     with pytest.raises(QualbenchError, match="clash with later changes"):
         coding.undo(db, who="ann")
     assert snapshot(db) == before and n_events(db) == events
+
+
+def test_loading_a_partial_codebook_appends_new_codes_after_the_existing_ones(db):
+    codebook.load(db, b"codes:\n  - name: A\n  - name: B\n  - name: C\n", who="t", name="first.yaml")
+    codebook.load(db, b"codes:\n  - name: Waiting\n  - name: B\n  - name: Queue\n", who="t", name="second.yaml")
+    assert [c["path"] for c in codebook.codes(db)] == ["A", "B", "C", "Waiting", "Queue"]
