@@ -415,12 +415,9 @@ def dump(db: sqlite_utils.Database, out: str | Path) -> Path:
         data = docx_export.codebook_docx(db)
     else:
         raise QualbenchError(f"{out.name}: cannot write a codebook as {suffix or 'a file without extension'} (use .yaml, .qdc or .docx).")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise QualbenchError(f"{out}: cannot be written ({exc.strerror}).") from exc
-    return out
+    from .export import write_bytes
+
+    return write_bytes(out, data)
 
 
 def undo_event(db: sqlite_utils.Database, event: dict, *, who: str) -> str:
