@@ -17,7 +17,7 @@ def test_rename_a_code_on_the_codebook_page(page, fresh_server):
     assert page.get_by_text("Sign in with your name").count() == 1  # before signing in the page only shows
     sign_in(page, "Browser Codebook")
     assert page.get_by_text("Sign in with your name").count() == 0
-    page.locator('[data-testid="stDataFrame"]').wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()  # a rerun may briefly show the old table beside the new
     choose(page, "Code to edit", "Unlearning/Old routines")
     form = page.locator('[data-testid="stForm"]').first
     form.get_by_label("Name", exact=True).fill("Old habits")
