@@ -143,6 +143,7 @@ def test_clicking_a_highlight_lists_its_codings_then_remove_and_undo(page, trans
     page.get_by_role("button", name="Remove").click()
     assert len(_codings_now(server.db_path, CODER, count=0)) == 0
     page.get_by_text("Coding removed").wait_for()
+    page.wait_for_function("() => document.querySelector('.qb-doc').dataset.codings === '0'")  # redrawn without it
     assert page.locator(".qb-seg[data-c]").count() == 0
     page.get_by_role("button", name="Undo: remove coding").click()
     restored = _codings_now(server.db_path, CODER, count=1)
