@@ -293,11 +293,14 @@ def document_view(db: sqlite_utils.Database, document: int | str, *, coders: lis
         a, b = differences
         frame = frame[frame["coder"].isin([a, b])]
         rows = frame.to_dict("records")
+        by_code: dict[int, list[dict]] = {}
+        for row in rows:
+            by_code.setdefault(row["code_id"], []).append(row)
         keep = []
         for row in rows:
             other = b if row["coder"] == a else a
-            matched = any(o["coder"] == other and o["code_id"] == row["code_id"]
-                          and overlap_share((row["start"], row["end"]), (o["start"], o["end"])) >= min_overlap for o in rows)
+            matched = any(o["coder"] == other and overlap_share((row["start"], row["end"]), (o["start"], o["end"])) >= min_overlap
+                          for o in by_code[row["code_id"]])
             keep.append(not matched)
         frame = frame[keep]
     elif coders is not None:
@@ -307,10 +310,9 @@ def document_view(db: sqlite_utils.Database, document: int | str, *, coders: lis
               for r in frame.to_dict("records")]
     text = doc["text"]
     turns = documents.turns(db, doc["id"]) or [{"index": 0, "start": 0, "end": len(text), "speaker": None, "timestamp": None}]
-    indexed = [dict(c, k=k) for k, c in enumerate(listed)]
-    by_start = sorted(indexed, key=lambda c: c["start"])
-    out_turns = []
+    by_start = sorted((dict(c, k=k) for k, c in enumerate(listed)), key=lambda c: c["start"])  # k: index in listed
     starts = [c["start"] for c in by_start]
+    out_turns = []
     for turn in turns:
         upto = bisect.bisect_left(starts, turn["end"])  # codings starting before the turn ends
         inside = [c for c in by_start[:upto] if turn["start"] < c["end"]]
