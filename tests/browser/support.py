@@ -94,3 +94,12 @@ def sign_in(tab, name: str) -> None:
     tab.get_by_label("Your name").fill(name)
     tab.get_by_label("Your name").press("Enter")
     wait_for_app(tab)
+
+
+def download(tab, button: str, folder) -> Path:
+    """Click the download button named ``button`` and save what the browser receives into ``folder``."""
+    with tab.expect_download(timeout=60_000) as info:
+        tab.get_by_role("button", name=button).click()
+    target = Path(folder) / info.value.suggested_filename
+    info.value.save_as(target)
+    return target

@@ -5,7 +5,7 @@ import re
 import docx
 import pytest
 
-from .support import screenshot, wait_for_app
+from .support import download, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,7 @@ def test_agreement_page_and_word_download(page, app_server, tmp_path):
     page.get_by_text(re.compile(r"\d+ codes over \d+ documents")).wait_for()  # the table itself is drawn on a canvas
     assert page.get_by_text("Where only one coder coded").count() == 1
     screenshot(page, "agreement")
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download Word table").click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    target = download(page, "Download Word table", tmp_path)
     document = docx.Document(target)
     table = document.tables[0]
     assert table.rows[0].cells[0].text == "code"

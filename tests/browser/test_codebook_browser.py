@@ -4,7 +4,7 @@ import pytest
 
 from qualbench import codebook, store
 
-from .support import choose, screenshot, sign_in, wait_for_app
+from .support import choose, download, screenshot, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +59,7 @@ def test_load_a_codebook_file_after_its_plan_and_download_the_word_codebook(page
     assert page.locator('[data-testid="stFileUploader"]').get_by_text("extra.yaml").count() == 0  # the loaded file is cleared from the uploader
 
     screenshot(page, "codebook_loaded")
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Codebook in Word").click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    target = download(page, "Codebook in Word", tmp_path)
     assert target.name == "codebook.docx"
     book = docx.Document(target)
     counts = codebook.counts(db).set_index("path")

@@ -10,7 +10,7 @@ import pytest
 from qualbench import retrieval, store
 from qualbench.filters import Filters
 
-from .support import screenshot, wait_for_app
+from .support import download, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +48,7 @@ def test_word_report_and_csv_download_from_the_page(page, app_server, tmp_path):
     screenshot(page, "excerpts")
 
     wait_for_app(page)  # a rerun in flight redraws the button and swallows the click
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download Word report").click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    target = download(page, "Download Word report", tmp_path)
     assert target.name == "excerpts.docx"
     report = docx.Document(target)
     quoted = [p for p in report.paragraphs if p.style.name == "Excerpt"]
