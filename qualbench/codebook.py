@@ -68,15 +68,20 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+def read_file(path: str | Path, label: str) -> bytes:
+    """The bytes of a codebook file; one that cannot be read is a CodebookProblem naming ``label``."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CodebookProblem(f"{label}: cannot be read ({exc.strerror}).") from exc
+
+
 def read_yaml(source: str | Path | bytes, *, name: str | None = None) -> tuple[str | None, list[dict], str]:
     """Parse a YAML codebook into (title, raw code dicts with ``__line__``, file label)."""
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).suffix):
         path = Path(source)
         label = name or path.name
-        try:
-            source = path.read_bytes()
-        except OSError as exc:
-            raise CodebookProblem(f"{label}: cannot be read ({exc.strerror}).") from exc
+        source = read_file(path, label)
     label = name or "codebook"
     if isinstance(source, bytes):
         try:

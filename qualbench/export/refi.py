@@ -221,12 +221,8 @@ def read_qdc(source: str | Path | bytes, *, name: str | None = None):
     from .. import codebook
 
     if isinstance(source, (str, Path)) and not (isinstance(source, str) and source.lstrip().startswith("<")):
-        path = Path(source)
-        label = name or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CodebookProblem(f"{label}: cannot be read ({exc.strerror}).") from exc
+        label = name or Path(source).name
+        data = codebook.read_file(source, label)
     else:
         label = name or "codebook.qdc"
         data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
