@@ -8,6 +8,7 @@ one-line message on bad input, and never prints a traceback.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = None
     try:
         args = build_parser().parse_args(argv)
         args.db = getattr(args, "db", None) or str(store.default_db_path())
@@ -197,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except QualbenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # busy, disk full, read-only, damaged: one sentence, like bad input
+        print(f"error: {store.explain(exc, path=getattr(args, 'db', None))}", file=sys.stderr)
         return 1
     except SystemExit as exc:  # --help
         return int(exc.code or 0)

@@ -55,14 +55,14 @@ def apply(
     doc = documents.resolve(db, document)
     code_row = codebook.resolve(db, code)
     _check_range(doc, start, end)
-    coder = store.ensure_coder(db, coder)
-    exists = store.rows(db, 'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? AND coder = ?',
-                        [doc["id"], code_row["id"], start, end, coder])
-    if exists:
-        raise QualbenchError(f"{coder} has already coded this passage with “{code_row['path']}”.")
-    row = {"document_id": doc["id"], "code_id": code_row["id"], "start": start, "end": end,
-           "coder": coder, "memo": (memo or "").strip(), "created_at": store.now()}
-    with db.atomic():
+    with db.atomic():  # the checks and the write in one transaction: another process may code at the same time
+        coder = store.ensure_coder(db, coder)
+        exists = store.rows(db, 'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? AND coder = ?',
+                            [doc["id"], code_row["id"], start, end, coder])
+        if exists:
+            raise QualbenchError(f"{coder} has already coded this passage with “{code_row['path']}”.")
+        row = {"document_id": doc["id"], "code_id": code_row["id"], "start": start, "end": end,
+               "coder": coder, "memo": (memo or "").strip(), "created_at": store.now()}
         coding_id = db["codings"].insert(row).last_pk
         store.record(db, who=coder, action="add", entity="coding", entity_id=coding_id, after=dict(row, id=coding_id))
     return coding_id

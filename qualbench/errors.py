@@ -28,3 +28,10 @@ class CodebookProblem(QualbenchError):
 
 class NotFound(QualbenchError):
     """A document, code, coder, coding or view named by the user does not exist."""
+
+
+class StoreProblem(QualbenchError):
+    """The project file could not be read or written (busy, disk full, read-only, damaged).
+
+    Made from an ``sqlite3.Error`` by :func:`qualbench.store.explain`; nothing more was changed.
+    """

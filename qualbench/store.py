@@ -3,20 +3,23 @@
 A Qualbench project is one SQLite file, opened through sqlite-utils. The file
 carries ``PRAGMA application_id`` (so a stray SQLite file is never mistaken for
 a project) and its schema version in ``PRAGMA user_version``. Opening an older
-project copies it to ``<name>.bak`` and migrates it forward; opening a file that
-is not a Qualbench project raises :class:`NotAQualbenchDatabase` and leaves the
-file untouched.
+project copies it to ``<name>.bak`` (SQLite's backup API) and migrates it forward;
+opening a file that is not a Qualbench project raises :class:`NotAQualbenchDatabase`
+and leaves the file untouched.
 
-Every change goes through :func:`record` inside ``with db.atomic():`` so that the
-change and its ``events`` row are one transaction.
+Several processes may share the file; see "opening" below for the rules that keep
+that safe. Every change goes through :func:`record` inside ``with db.atomic():``
+(which begins with ``BEGIN IMMEDIATE``) so that the change and its ``events`` row are
+one transaction, and writers queue instead of failing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,7 +33,6 @@ SCHEMA_VERSION = 2
 DOCUMENT_KINDS = ("interview", "observation", "fieldnote", "other")
 CODER_ROLES = ("coder", "reviewer", "admin")
 DEFAULT_DB = "workbench.db"
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def default_db_path() -> Path:
@@ -160,87 +162,214 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 # --- opening -------------------------------------------------------------------
+#
+# Several processes share one project file (the workbench server with its sessions, the
+# CLI, scripts, a backup). SQLite's locks are POSIX advisory locks, and a process loses
+# every lock it holds on a file the moment it closes *any* descriptor of that file. So
+# this module never opens the project file with Python's own I/O and never opens a
+# throwaway connection to look at it: what a file is (SQLite or not, Qualbench or not,
+# which schema) is read through the very connection that is then kept, before anything
+# is written. The .bak before a migration is made with SQLite's backup API, from that
+# connection. (SQLite's own connections in one process share their locks, so a second
+# connection of this process never drops the first one's.)
 
 
 def _pragma(conn: sqlite3.Connection, name: str) -> int:
     return conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
-def _inspect(path: Path) -> tuple[int, int, int] | None:
-    """(application_id, user_version, table count) of an existing file, read-only."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    with open(path, "rb") as fh:
-        if fh.read(16) != SQLITE_HEADER:
-            raise NotAQualbenchDatabase(f"{path} is not a Qualbench project (not an SQLite database); it was left unchanged.")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            return _pragma(conn, "application_id"), _pragma(conn, "user_version"), tables
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise NotAQualbenchDatabase(f"{path} cannot be read as a Qualbench project ({exc}); it was left unchanged.") from exc
+class ProjectDatabase(sqlite_utils.Database):
+    """A sqlite-utils Database whose write transactions begin with ``BEGIN IMMEDIATE``.
 
+    ``BEGIN IMMEDIATE`` takes the write lock at the start, so two processes (or two
+    sessions) that write at once queue on the busy timeout instead of one failing with
+    "database is locked" when its deferred read transaction tries to become a write.
+    Nested ``atomic()`` blocks are savepoints, as in sqlite-utils. The connection is in
+    autocommit mode (``isolation_level=None``): Python's sqlite3 never opens a hidden
+    transaction, so a write outside ``atomic()`` commits at once and holds no lock.
 
-def connect(path: str | os.PathLike) -> sqlite_utils.Database:
-    """A sqlite-utils Database on ``path`` with foreign keys on and WAL journaling.
-
-    The connection may be used from another thread than the one that made it
-    (Streamlit reruns a script in a worker thread), but never from two at once.
+    The connection may be shared between threads (Streamlit runs a session's scripts and
+    its download callbacks on different threads): a re-entrant lock is held for the whole
+    of a transaction, so another thread's transaction waits for it instead of being
+    folded into it.
     """
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-    db = sqlite_utils.Database(conn)
+
+    def __init__(self, conn: sqlite3.Connection, **kwargs):
+        self._transaction_lock = threading.RLock()
+        super().__init__(conn, **kwargs)
+
+    @contextlib.contextmanager
+    def atomic(self):
+        with self._transaction_lock:
+            if self.conn.in_transaction:  # nested in this thread's own transaction: a savepoint
+                with super().atomic():
+                    yield self
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+    @property
+    def path(self) -> str:
+        """The project file this connection is on ("" for an in-memory project)."""
+        return self.conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def connect(path: str | os.PathLike) -> ProjectDatabase:
+    """A connection on ``path`` with foreign keys on, a 30 s busy timeout and autocommit.
+
+    It changes nothing in the file: WAL mode and the schema are :func:`open_project`'s
+    business, after it has checked what the file is.
+    """
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    db = ProjectDatabase(conn)
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 30000")
-    if str(path) != ":memory:":
-        db.enable_wal()
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     return db
 
 
-def open_project(path: str | os.PathLike | None = None, *, create: bool = True) -> sqlite_utils.Database:
+def _identity(db: ProjectDatabase, path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, number of schema objects), read through ``db`` itself."""
+    try:
+        return (_pragma(db.conn, "application_id"), _pragma(db.conn, "user_version"),
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "not a database" in str(exc):
+            raise NotAQualbenchDatabase(f"{path} is not a Qualbench project (not an SQLite database); it was left unchanged.") from exc
+        raise explain(exc, path=path) from exc
+
+
+def backup_path(path: Path) -> Path:
+    """Where the copy before a migration goes: ``<file>.bak``, or ``<file>.2.bak``... if taken (never overwritten)."""
+    candidate, n = Path(f"{path}.bak"), 1
+    while candidate.exists():
+        n += 1
+        candidate = Path(f"{path}.{n}.bak")
+    return candidate
+
+
+def backup(db: ProjectDatabase, target: str | os.PathLike) -> Path:
+    """A consistent copy of the project in ``target`` (SQLite's backup API; safe while others write)."""
+    target = Path(target)
+    copy = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(copy)
+    finally:
+        copy.close()
+    return target
+
+
+def open_project(path: str | os.PathLike | None = None, *, create: bool = True) -> ProjectDatabase:
     """Open (and, with ``create``, make) a project database and bring its schema up to date.
 
     A file that is not a Qualbench project is refused unchanged. A project written by
-    an older version is first copied to ``<file>.bak``; one from a newer version is
-    refused. ``":memory:"`` gives a fresh in-memory project (tests).
+    an older version is first copied to ``<file>.bak`` (with the backup API); one from a
+    newer version is refused. ``":memory:"`` gives a fresh in-memory project (tests).
+    Open once and keep the connection: one per CLI run, one per browser session.
     """
     path = Path(path) if path is not None else default_db_path()
-    in_memory = str(path) == ":memory:"
-    info = None if in_memory else _inspect(path)
-    if info is None and not create:
+    if str(path) == ":memory:":
+        db = connect(":memory:")
+        migrate(db)
+        return db
+    exists = path.is_file() and path.stat().st_size > 0
+    if not exists and not create:
         raise QualbenchError(f"No project at {path}. Create one with: python -m qualbench --db {path} init --sample")
-    if info is not None:
-        app_id, version, tables = info
-        if app_id != APPLICATION_ID and tables > 0:
-            raise NotAQualbenchDatabase(
-                f"{path} is an SQLite database but not a Qualbench project; it was left unchanged."
-            )
+    if path.is_dir():
+        raise QualbenchError(f"{path} is a folder, not a project file.")
+    if not exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = connect(path)
+    except sqlite3.Error as exc:
+        raise explain(exc, path=path) from exc
+    try:
+        app_id, version, objects = _identity(db, path)
+        if app_id != APPLICATION_ID and objects > 0:
+            raise NotAQualbenchDatabase(f"{path} is an SQLite database but not a Qualbench project; it was left unchanged.")
         if version > SCHEMA_VERSION:
             raise QualbenchError(
                 f"{path} was written by a newer Qualbench (schema {version}, this one knows {SCHEMA_VERSION}); "
-                "upgrade Qualbench to open it."
-            )
+                "upgrade Qualbench to open it.")
         if 0 < version < SCHEMA_VERSION:
-            shutil.copy2(path, f"{path}.bak")
-    elif not in_memory:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
-    migrate(db)
+            backup(db, backup_path(path))
+        if _pragma(db.conn, "journal_mode") != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        migrate(db)
+    except sqlite3.Error as exc:
+        db.close()
+        raise explain(exc, path=path) from exc
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
 def migrate(db: sqlite_utils.Database, *, to: int = SCHEMA_VERSION) -> None:
-    """Run the migrations from the database's version up to ``to``, each in one transaction."""
-    version = _pragma(db.conn, "user_version")
-    if version == 0:
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    while version < to:
+    """Run the migrations from the database's version up to ``to``, each in one transaction.
+
+    The version is read again inside each write transaction, so two processes opening an
+    old project at once migrate it once.
+    """
+    while True:
         with db.atomic():
+            version = _pragma(db.conn, "user_version")
+            if version >= to:
+                return
+            if version == 0:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             MIGRATIONS[version](db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
+            db.execute(f"PRAGMA user_version = {version + 1}")
+
+
+# --- database errors in words ------------------------------------------------------
+
+_EXPLAINED = {
+    "SQLITE_BUSY": "The project is busy: another program (a CLI command, a script, a backup or another session) "
+                   "kept it locked for {timeout} seconds. Nothing was changed; try again in a moment.",
+    "SQLITE_LOCKED": "The project is busy: another program (a CLI command, a script, a backup or another session) "
+                     "kept it locked for {timeout} seconds. Nothing was changed; try again in a moment.",
+    "SQLITE_FULL": "The disk holding the project is full, so the change was not saved (nothing was lost). "
+                   "Free some space and try again.",
+    "SQLITE_READONLY": "The project file {path} is read-only, so nothing can be changed in it. "
+                       "Copy it to a folder you may write to, or ask for write permission.",
+    "SQLITE_IOERR": "The project file {path} could not be read or written (a disk or file-system error: {detail}). "
+                    "Nothing more was changed; check the disk, then reload the page.",
+    "SQLITE_CORRUPT": "The project file {path} is damaged ({detail}). Stop using it and restore the latest backup.",
+    "SQLITE_NOTADB": "{path} is not a Qualbench project (not an SQLite database); it was left unchanged.",
+    "SQLITE_CANTOPEN": "The project file {path} cannot be opened (does its folder exist, and may you write to it?).",
+    "SQLITE_PERM": "Permission to the project file {path} was refused.",
+}
+
+
+def explain(exc: sqlite3.Error, *, path: str | os.PathLike | None = None) -> QualbenchError:
+    """A database error as one clear sentence (a :class:`StoreProblem`), for the UI and the CLI."""
+    from .errors import StoreProblem
+
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    base = name.split("_")[0] + "_" + name.split("_")[1] if name.count("_") >= 2 else name  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
+    detail = str(exc)
+    if not base:  # errors raised by the sqlite3 module itself carry no code
+        lowered = detail.lower()
+        base = next((code for code, words in (("SQLITE_BUSY", "locked"), ("SQLITE_FULL", "full"), ("SQLITE_READONLY", "readonly"),
+                                              ("SQLITE_IOERR", "i/o"), ("SQLITE_CORRUPT", "malformed"),
+                                              ("SQLITE_CANTOPEN", "unable to open")) if words in lowered), "")
+    template = _EXPLAINED.get(base)
+    where = str(path) if path else "the project file"
+    if template is None:
+        return StoreProblem(f"The project database reported an error ({detail}); nothing more was changed.")
+    return StoreProblem(template.format(path=where, detail=detail, timeout=BUSY_TIMEOUT_SECONDS))
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -305,8 +434,10 @@ def ensure_coder(db: sqlite_utils.Database, name: str, *, role: str = "coder", w
         raise QualbenchError("A coder needs a name.")
     if role not in CODER_ROLES:
         raise QualbenchError(f"Unknown coder role {role!r}; use one of {', '.join(CODER_ROLES)}.")
-    if not rows(db, "SELECT 1 FROM coders WHERE name = ?", [clean]):
-        with db.atomic():
+    if rows(db, "SELECT 1 FROM coders WHERE name = ?", [clean]):
+        return clean
+    with db.atomic():  # looked up again inside the write transaction: another process may have added them
+        if not rows(db, "SELECT 1 FROM coders WHERE name = ?", [clean]):
             pk = db["coders"].insert({"name": clean, "role": role}).last_pk
             record(db, who=who or clean, action="add", entity="coder", entity_id=pk, after={"name": clean, "role": role})
     return clean

@@ -1,7 +1,9 @@
 """The project database: schema, versions, refusal of foreign files, events in the same transaction."""
 
-import shutil
+import builtins
 import sqlite3
+import threading
+import time
 
 import pytest
 
@@ -60,10 +62,13 @@ def test_an_older_project_is_backed_up_and_migrated(tmp_path):
     old["documents"].insert({"title": "Gammel note", "kind": "fieldnote", "text": "Før migreringen.", "sha256": "x",
                              "imported_at": "2026-01-01T00:00:00+00:00"})
     old.close()
-    old_bytes = path.read_bytes()
     db = store.open_project(path)
     assert store.schema_version(db) == store.SCHEMA_VERSION
-    assert (tmp_path / "old.db.bak").read_bytes() == old_bytes
+    # the .bak is the project as it was, made with SQLite's backup API (so not a byte copy)
+    bak = sqlite3.connect(tmp_path / "old.db.bak")
+    assert bak.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert bak.execute("SELECT title FROM documents").fetchall() == [("Gammel note",)]
+    bak.close()
     assert store.rows(db, "SELECT title FROM documents") == [{"title": "Gammel note"}]
     assert "shortcut" in db["codes"].columns_dict
     # the full-text index of v2 covers rows written before it existed
@@ -115,4 +120,126 @@ def test_two_connections_see_each_others_writes(tmp_path):
     reader = store.open_project(path)
     store.ensure_coder(writer, "Tobias Berg")
     assert store.rows(reader, "SELECT name FROM coders") == [{"name": "Tobias Berg"}]
-    shutil.copy(path, tmp_path / "copy.db")
+
+
+def test_opening_a_project_never_opens_its_file_with_python_io(tmp_path, monkeypatch):
+    """Closing any descriptor of the file drops the process's SQLite locks (DESIGN.md, "Data model")."""
+    path = tmp_path / "p.db"
+    store.open_project(path).close()
+    opened = []
+    real_open = builtins.open
+
+    def spy(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    monkeypatch.setattr("io.open", spy)
+    held = store.open_project(path)
+    again = store.open_project(path, create=False)
+    again.close()
+    held.close()
+    assert not [f for f in opened if f.startswith(str(path))]
+
+
+def test_a_second_backup_before_migration_never_overwrites_the_first(tmp_path):
+    path = tmp_path / "old.db"
+    (tmp_path / "old.db.bak").write_text("an earlier backup")
+    old = store.connect(path)
+    store.migrate(old, to=1)
+    old.close()
+    store.open_project(path).close()
+    assert (tmp_path / "old.db.bak").read_text() == "an earlier backup"
+    assert sqlite3.connect(tmp_path / "old.db.2.bak").execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_write_transactions_begin_immediate_and_queue(tmp_path):
+    """A writer that finds another's transaction open waits for it instead of failing."""
+    path = tmp_path / "p.db"
+    first, second = store.open_project(path), store.open_project(path)
+    statements = []
+    second.conn.set_trace_callback(statements.append)
+    done = []
+
+    def other_writer():
+        store.ensure_coder(second, "Tobias Berg")
+        done.append(time.monotonic())
+
+    with first.atomic():
+        store.ensure_coder(first, "Signe Holm")
+        worker = threading.Thread(target=other_writer)
+        worker.start()
+        time.sleep(0.5)
+        assert not done  # waiting on the busy timeout, not failed
+        held_until = time.monotonic()
+    worker.join(10)
+    assert done and done[0] >= held_until
+    assert "BEGIN IMMEDIATE" in statements
+    assert {r["name"] for r in store.rows(first, "SELECT name FROM coders")} == {"Signe Holm", "Tobias Berg"}
+
+
+def test_one_connection_shared_by_threads_keeps_their_transactions_apart(tmp_path):
+    """Streamlit's download callbacks run on another thread than the session's script."""
+    db = store.open_project(tmp_path / "p.db")
+    inside = threading.Event()
+    release = threading.Event()
+
+    def long_change():
+        with db.atomic():
+            db["coders"].insert({"name": "Signe Holm", "role": "coder"})
+            inside.set()
+            release.wait(5)
+            raise RuntimeError("this change is rolled back")
+
+    worker = threading.Thread(target=lambda: pytest.raises(RuntimeError, long_change))
+    worker.start()
+    inside.wait(5)
+    finished = []
+    other = threading.Thread(target=lambda: (store.ensure_coder(db, "Tobias Berg"), finished.append(True)))
+    other.start()
+    time.sleep(0.3)
+    assert not finished  # not folded into the first thread's transaction as a savepoint
+    release.set()
+    worker.join(5)
+    other.join(5)
+    assert [r["name"] for r in store.rows(db, "SELECT name FROM coders")] == ["Tobias Berg"]
+
+
+def test_database_errors_become_one_clear_sentence():
+    from qualbench.errors import StoreProblem
+
+    busy = sqlite3.OperationalError("database is locked")
+    busy.sqlite_errorname = "SQLITE_BUSY"
+    assert isinstance(store.explain(busy), StoreProblem)
+    assert "busy" in str(store.explain(busy)) and "Nothing was changed" in str(store.explain(busy))
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorname = "SQLITE_FULL"
+    assert "disk holding the project is full" in str(store.explain(full))
+    io = sqlite3.OperationalError("disk I/O error")
+    io.sqlite_errorname = "SQLITE_IOERR_WRITE"
+    assert "could not be read or written" in str(store.explain(io, path="p.db"))
+    assert "read-only" in str(store.explain(sqlite3.OperationalError("attempt to write a readonly database")))
+
+
+def test_a_read_only_database_error_is_explained(tmp_path):
+    path = tmp_path / "p.db"
+    store.open_project(path).close()
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        conn.execute("CREATE TABLE x (y)")
+    conn.close()
+    assert "read-only" in str(store.explain(caught.value, path=path))
+
+
+def test_a_foreign_wal_database_is_refused_without_files_beside_it(tmp_path):
+    other = tmp_path / "birds.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE birds (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(NotAQualbenchDatabase):
+        store.open_project(other)
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["birds.sqlite"]
