@@ -1,7 +1,10 @@
 """Qualbench: run with ``streamlit run workbench.py`` (optionally ``-- --db PATH``)."""
 
+import sqlite3
+
 import streamlit as st
 
+from qualbench import store
 from qualbench.errors import QualbenchError
 from ui import project, widgets
 
@@ -10,6 +13,9 @@ try:
     db = project.open_for_run()
 except QualbenchError as exc:
     st.error(f"The project cannot be opened. {exc}", icon=":material/error:")
+    st.stop()
+except sqlite3.Error as exc:
+    st.error(f"The project cannot be opened. {store.explain(exc, path=project.db_path())}", icon=":material/error:")
     st.stop()
 
 pages = {
@@ -27,7 +33,8 @@ pages = {
     ],
 }
 page = st.navigation(pages)
-widgets.coder_picker()
-widgets.undo_button()
+with widgets.error_box():
+    widgets.coder_picker()
+    widgets.undo_button()
 st.sidebar.caption(f"Project file: `{project.db_path()}`")
-page.run()
+widgets.page_guard(page.run)

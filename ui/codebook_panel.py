@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualbench import codebook, coding, store
+from qualbench import codebook, coding
 from qualbench.export import docx as docx_export, refi
 
 from . import project, widgets
@@ -190,13 +190,12 @@ def add_form(db, all_codes: list[dict], who: str | None) -> None:
 
 
 def _on_click(write):
-    """A download written when it is clicked: Streamlit calls it on another thread, so it opens its own connection."""
+    """A download written when it is clicked (Streamlit calls it on another thread; the
+    session's connection is safe to share, see ui/project.py)."""
+    db = project.db()
+
     def make() -> bytes:
-        own = store.open_project(project.db_path(), create=False)
-        try:
-            data = write(own)
-        finally:
-            own.close()
+        data = write(db)
         return data.encode("utf-8") if isinstance(data, str) else data
     return make
 

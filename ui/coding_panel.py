@@ -7,10 +7,11 @@ component receives the new codings in the same run and keeps the reader's place.
 from __future__ import annotations
 
 import html
+import sqlite3
 
 import streamlit as st
 
-from qualbench import codebook, coding, documents
+from qualbench import codebook, coding, documents, store
 from qualbench.errors import QualbenchError
 
 from . import project, widgets
@@ -33,6 +34,8 @@ def _run(action, *args, **kwargs) -> None:
         st.session_state["flash"] = action(*args, **kwargs)
     except QualbenchError as exc:
         st.session_state["coding_error"] = str(exc)
+    except sqlite3.Error as exc:
+        st.session_state["coding_error"] = str(store.explain(exc, path=project.db_path()))
 
 
 def _who() -> str:

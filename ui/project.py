@@ -1,8 +1,11 @@
-"""The project database for this script run, and the signed-in coder.
+"""The project database of this browser session, and the signed-in coder.
 
-``workbench.py`` calls :func:`open_for_run` once per script run; pages call
-:func:`db`. Each run opens its own connection (cheap for SQLite) and closes the
-previous run's, so a connection never crosses threads while in use.
+Each browser session opens one connection to the project, once, and keeps it in its
+session state (DESIGN.md, "Data model": several processes share the file, and a
+connection opened and closed on every script run is exactly what must not happen).
+The connection is shared between the session's script runs and its download callbacks,
+which Streamlit runs on other threads; ``qualbench.store.ProjectDatabase`` holds a lock
+for each transaction, so they never mix.
 """
 
 from __future__ import annotations
@@ -31,18 +34,22 @@ def db_path() -> Path:
 
 @st.cache_resource(show_spinner="Preparing the project (the first start loads the sample project)…")
 def _prepared(path: str) -> str:
-    """Create the project on first start, with the sample loaded, once per process."""
+    """Create the project on first start, with the sample loaded, once per process.
+
+    This runs before any session of the process holds a connection to the file, so the
+    connection it opens and closes cannot take other connections' locks with it.
+    """
     sample.open_sample(path).close()
     return path
 
 
 def open_for_run():
-    """Open this run's connection (closing the last run's) and return it."""
+    """This session's connection: opened on its first run, then kept for the session."""
     path = _prepared(str(db_path()))
-    old = st.session_state.pop("_qb_db", None)
-    if old is not None:
-        old.close()
-    st.session_state["_qb_db"] = store.open_project(path, create=False)
+    held = st.session_state.get("_qb_db")
+    if held is None or st.session_state.get("_qb_db_path") != path:
+        st.session_state["_qb_db"] = store.open_project(path, create=False)
+        st.session_state["_qb_db_path"] = path
     return st.session_state["_qb_db"]
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import sqlite3
 
 import streamlit as st
 
@@ -22,11 +24,34 @@ def md_escape(text: str) -> str:
 
 @contextlib.contextmanager
 def error_box():
-    """Show a QualbenchError as st.error instead of a traceback."""
+    """Show bad input (a QualbenchError) or a database error as one clear sentence, never a traceback."""
     try:
         yield
     except QualbenchError as exc:
         st.error(str(exc), icon="⚠️")
+    except sqlite3.Error as exc:
+        st.error(str(store.explain(exc, path=project.db_path())), icon="⚠️")
+
+
+def guarded(action):
+    """A widget callback that shows its QualbenchError or database error instead of raising it."""
+    def run(*args, **kwargs):
+        with error_box():
+            return action(*args, **kwargs)
+    return run
+
+
+def page_guard(run_page) -> None:
+    """Run a page; an error nobody caught becomes a message, and the details go to the server log."""
+    with error_box():
+        try:
+            run_page()
+        except (QualbenchError, sqlite3.Error):
+            raise
+        except Exception:  # a bug: the researcher gets a sentence, the log gets the traceback
+            logging.getLogger("qualbench").exception("Unexpected error on a page")
+            st.error("Something went wrong on this page (a Qualbench bug; the details are in the server's log). "
+                     "Nothing more was changed. Reload the page, and please report what you did.", icon="⚠️")
 
 
 NEW_CODER = "Someone else…"
