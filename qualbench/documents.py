@@ -1,9 +1,11 @@
 """Documents: importers for txt, md, docx, odt, rtf, pdf, vtt and srt, and document CRUD.
 
 An importer turns a file's bytes into normalised text (NFC, ``\\n`` newlines, no
-BOM) and a list of turns: speaker turns of a transcript or paragraphs of notes,
-as code-point offset ranges into that text. A transcript turn's range covers what
-was said, not the ``Speaker:`` label in front of it.
+BOM, no control characters) and a list of turns: speaker turns of a transcript or
+paragraphs of notes, as code-point offset ranges into that text. A transcript turn's
+range covers what was said, not the ``Speaker:`` label in front of it; what comes
+before the first spoken turn (title, ``Dato:`` and ``Sted:`` lines) is one heading
+unit without a speaker. :func:`turn_numbers` numbers turns for citations.
 
 Each import is one transaction: a file that fails changes nothing, and the same
 text imported twice (same sha256 after normalisation) is recognised and skipped.
@@ -52,19 +54,38 @@ class ParsedDocument:
     format: str = "txt"
     encoding: str | None = None
     is_transcript: bool = False
+    controls_removed: int = 0  # NUL and other control characters taken out of the file's text
 
 
 # --- text helpers ----------------------------------------------------------------
 
 
 def normalise(text: str) -> str:
-    """NFC, ``\\n`` newlines, no BOM, no trailing spaces on lines, no leading/trailing blank lines."""
+    """NFC, ``\\n`` newlines, no BOM, no control characters, no trailing spaces on lines, no leading/trailing blank lines."""
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\x0c", "\n\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\x0c", "\n\n").replace("\x0b", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = remove_controls(text)[0]
     text = unicodedata.normalize("NFC", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n")
+
+
+# C0 controls other than tab and newline, and DEL. Carriage return, vertical tab (Word's
+# manual line break) and form feed (a page break) are not removed: normalise() reads
+# them as a newline, a newline and a paragraph break.
+_REMOVED_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def remove_controls(text: str) -> tuple[str, int]:
+    """The text without control characters (NUL, ESC, DEL, ...), and how many went.
+
+    Tab, newline, carriage return, vertical tab and form feed stay (see :func:`normalise`).
+    A NUL inside a document cuts it short for SQLite's ``length()`` and for many
+    programs that read an export; the other controls have no meaning in a text a
+    researcher codes.
+    """
+    return _REMOVED_CONTROLS.subn("", text)
 
 
 def word_count(text: str) -> int:
@@ -146,54 +167,81 @@ def paragraph_turns(text: str) -> list[Turn]:
 def speaker_turns(text: str) -> list[Turn] | None:
     """Speaker turns of a transcript, or None when the text does not read as one.
 
-    A line that starts with a label ("Interviewer:", "I:", "R:", "Lone:",
+    A line that starts with a speaker's label ("Interviewer:", "I:", "R:", "Lone:",
     "[00:12:03] Lone:") starts a turn; following lines and paragraphs without a label
-    continue it (a long answer spans paragraphs). Text before the first label is a
-    turn without a speaker.
+    continue it (a long answer spans paragraphs). A label is a speaker's when it
+    recurs (two or more turns) or when it occurs once inside the exchange, after the
+    first turn of a recurring speaker (a focus-group participant who speaks once, an
+    interviewee who answers once). A label that occurs once before the exchange
+    ("Dato: 12. marts 2026", "Sted: ...", "Varighed: 52 min") is metadata: everything
+    before the first speaker's turn, title and metadata lines alike, is one heading
+    unit, a turn without a speaker.
     The text reads as a transcript when two or more speakers take three or more
-    turns, and either half of its paragraphs start with a label or (text without
-    blank lines, as from PDF and RTF) the labelled turns cover 60 % of the text.
+    turns, and, from the first speaker's turn on, either half of the paragraphs start
+    with a speaker's label or (text without blank lines, as from PDF and RTF) the
+    speakers' turns cover 60 % of the text.
     """
     lines, pos = [], 0
     for line in text.split("\n"):
         lines.append((pos, line))
         pos += len(line) + 1
-    labelled = [(p, _LABEL.match(line)) for p, line in lines]
-    speakers = {m.group("speaker") for _, m in labelled if m}
-    if len(speakers) < 2 or sum(1 for _, m in labelled if m) < 3:
-        return None
-    turns: list[Turn] = []
-    current: Turn | None = None
-    label_chars = 0
-    for (p, line), (_, m) in zip(lines, labelled):
+    matches = [_LABEL.match(line) for _, line in lines]
+    times: dict[str, int] = {}
+    for m in matches:
         if m:
-            if current:
-                turns.append(current)
+            times[m.group("speaker")] = times.get(m.group("speaker"), 0) + 1
+    first = next((i for i, m in enumerate(matches) if m and times[m.group("speaker")] >= 2), None)
+    if first is None:
+        return None
+    labels = [m if i >= first else None for i, m in enumerate(matches)]  # the header's labels are metadata
+    speakers = {m.group("speaker") for m in labels if m}
+    if len(speakers) < 2 or sum(1 for m in labels if m) < 3:
+        return None
+    turns: list[Turn] = [Turn(0, lines[first][0])]  # the heading: all before the first speaker's turn
+    label_chars = 0
+    for (p, line), m in zip(lines[first:], labels[first:]):
+        if m:
             ts = m.group("ts")
-            current = Turn(p + m.end(), p + len(line), m.group("speaker"), _norm_time(ts) if ts else None)
+            turns.append(Turn(p + m.end(), p + len(line), m.group("speaker"), _norm_time(ts) if ts else None))
             label_chars += m.end()
-        elif not line.strip():
-            if current and current.speaker is None:
-                turns.append(current)
-                current = None
-        elif current is None:
-            current = Turn(p, p + len(line))
-        else:
-            current.end = p + len(line)
-    if current:
-        turns.append(current)
+        elif line.strip():
+            turns[-1].end = p + len(line)
     out = []
     for t in turns:
         t.start, t.end = _strip_span(text, t.start, t.end)
         if t.start < t.end:
             out.append(t)
-    if "\n\n" in text:  # paragraphs: at least half of them start with a speaker label
-        paragraphs = _paragraph_spans(text)
-        starts = {p for p, m in labelled if m}
-        enough = sum(1 for a, _ in paragraphs if a in starts) >= len(paragraphs) / 2
-    else:  # lines (PDF, RTF): labelled turns, with their wrapped lines, cover most of the text
-        enough = label_chars + sum(t.end - t.start for t in out if t.speaker) >= 0.6 * len(text.strip())
+    # Read from the exchange on: the heading counts for nothing either way.
+    exchange = lines[first][0]
+    if "\n\n" in text:  # paragraphs: at least half of the exchange's start with a speaker's label
+        paragraphs = [a for a, _ in _paragraph_spans(text) if a >= exchange]
+        starts = {p for (p, _), m in zip(lines, labels) if m}
+        enough = sum(1 for a in paragraphs if a in starts) >= len(paragraphs) / 2
+    else:  # lines (PDF, RTF): speakers' turns, with their wrapped lines, cover most of the exchange
+        enough = label_chars + sum(t.end - t.start for t in out if t.speaker) >= 0.6 * len(text[exchange:].strip())
     return out if enough else None
+
+
+def turn_numbers(turns) -> list[int | None]:
+    """Each turn's number in a citation ("document, speaker, turn N"), as a reader counts them.
+
+    In a transcript (some turn has a speaker) the spoken turns are numbered 1, 2, ...
+    and a heading unit (no speaker, no timestamp: the title and metadata lines before
+    the first spoken turn) gets None. In notes every paragraph is numbered 1..n.
+    ``turns`` are :class:`Turn` objects or rows with ``speaker`` and ``timestamp``, in text order.
+    """
+    def get(turn, key):
+        return turn.get(key) if isinstance(turn, dict) else getattr(turn, key)
+
+    transcript = any(get(t, "speaker") for t in turns)
+    numbers, n = [], 0
+    for t in turns:
+        if transcript and not get(t, "speaker") and not get(t, "timestamp"):
+            numbers.append(None)
+        else:
+            n += 1
+            numbers.append(n)
+    return numbers
 
 
 def _norm_time(ts: str) -> str:
@@ -415,16 +463,20 @@ def parse(data: bytes, name: str) -> ParsedDocument:
         raise ImportProblem(f"{name}: too large ({len(data) // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB per document).")
     if not data.strip():
         raise ImportProblem(f"{name}: the file is empty.")
-    if fmt in ("txt", "md"):
+    if fmt in ("txt", "md", "vtt", "srt"):
         text, encoding = decode(data, name)
-        parsed = _text_document(text, fmt, encoding)
-    elif fmt in ("vtt", "srt"):
-        text, encoding = decode(data, name)
+    else:
+        reader = {"docx": read_docx, "odt": read_odt, "rtf": read_rtf, "pdf": read_pdf}[fmt]
+        text, encoding = reader(data, name), None
+    # Control characters go before anything is read from the text: turns, offsets and
+    # the sha256 that recognises a duplicate are all of the cleaned text.
+    text, removed = remove_controls(text)
+    if fmt in ("vtt", "srt"):
         parsed = read_cues(text, name, fmt)
         parsed.encoding = encoding
     else:
-        reader = {"docx": read_docx, "odt": read_odt, "rtf": read_rtf, "pdf": read_pdf}[fmt]
-        parsed = _text_document(reader(data, name), fmt)
+        parsed = _text_document(text, fmt, encoding)
+    parsed.controls_removed = removed
     if not parsed.text.strip():
         raise ImportProblem(f"{name}: the document has no text.")
     return parsed
@@ -499,6 +551,9 @@ def add_document(
                    "turns": len(parsed.turns), "attributes": attributes},
         )
     what = f"{len(parsed.turns)} {'turns' if parsed.is_transcript else 'paragraphs'}"
+    if parsed.controls_removed:
+        n = parsed.controls_removed
+        what += f"; {n} control character{'s' * (n != 1)} removed"
     return ImportResult(label, "imported", f"{label}: imported as “{title}” ({word_count(parsed.text)} words, {what}).", doc_id)
 
 

@@ -210,24 +210,31 @@ def _attribute_columns(names: list[str]) -> dict[str, str]:
 
 
 def _sources(db: sqlite_utils.Database, doc_ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
-    """The documents (title, kind, text) and their turns (parallel lists, in text order) by document id."""
+    """The documents (title, kind, text) and their turns (parallel lists, in text order) by document id.
+
+    A turn's ``number`` is its number in a citation (:func:`qualbench.documents.turn_numbers`).
+    """
     marks = ",".join("?" * len(doc_ids))
     docs = {r["id"]: r for r in store.rows(db, f"SELECT id, title, kind, text FROM documents WHERE id IN ({marks})", doc_ids)}
-    turns: dict[int, dict] = {}
-    for t in store.rows(db, f'SELECT document_id, "index", start, "end", speaker FROM turns '
+    rows: dict[int, list[dict]] = {}
+    for t in store.rows(db, f'SELECT document_id, start, "end", speaker, timestamp FROM turns '
                             f'WHERE document_id IN ({marks}) ORDER BY document_id, start', doc_ids):
-        held = turns.setdefault(t["document_id"], {"start": [], "end": [], "index": [], "speaker": []})
-        for key in held:
-            held[key].append(t[key])
+        rows.setdefault(t["document_id"], []).append(t)
+    turns = {doc_id: {"start": [t["start"] for t in held], "end": [t["end"] for t in held],
+                      "speaker": [t["speaker"] for t in held], "number": documents.turn_numbers(held)}
+             for doc_id, held in rows.items()}
     return docs, turns
 
 
 def _turn_at(turns: dict | None, offset: int) -> tuple[int | None, str]:
-    """(1-based turn number, speaker) of the turn holding ``offset``, or of the next turn when it falls between turns."""
+    """(citation number, speaker) of the turn holding ``offset``, or of the next turn when it falls between turns.
+
+    The number is None in a transcript's heading (the title and metadata lines before the first spoken turn).
+    """
     at = bisect.bisect_right(turns["end"], offset) if turns else 0
     if not turns or at >= len(turns["end"]):
         return None, ""
-    return turns["index"][at] + 1, turns["speaker"][at] or ""
+    return turns["number"][at], turns["speaker"][at] or ""
 
 
 def excerpts(db: sqlite_utils.Database, query: Query | None = None, **options) -> pd.DataFrame:

@@ -214,3 +214,181 @@ def test_html_in_text_is_kept_as_text(db):
     hostile = "Interviewer: <script>alert(1)</script>\n\nR: <img src=x onerror=alert(1)>\n\nInterviewer: ok"
     doc_id = documents.import_bytes(db, hostile.encode(), "hostile.txt", who="t").document_id
     assert "<script>alert(1)</script>" in documents.resolve(db, doc_id)["text"]
+
+
+# --- metadata headers are not speakers (issue 12) -----------------------------------------------
+
+HEADER = ("Interview med borgerservicemedarbejder\n\n"
+          "Dato: 12. marts 2026\n\nSted: Borgerservice Havnstrup\n\nVarighed: 52 min\n\n")
+EXCHANGE = ("Interviewer: Hvordan ser en dag ud?\n\n"
+            "Lone: Jeg sidder i skranken.\n\nOg en dag om ugen på telefonen.\n\n"
+            "Interviewer: Og MitID?\n\n"
+            "Lone: Det fylder.")
+
+
+def said(text, turns):
+    return [(t.speaker, text[t.start:t.end]) for t in turns]
+
+
+def test_a_metadata_header_is_one_heading_unit_and_not_speakers():
+    text = HEADER + EXCHANGE
+    parsed = documents.parse(text.encode(), "lone.txt")
+    assert parsed.is_transcript
+    assert said(text, parsed.turns) == [
+        (None, HEADER.strip()),  # title and Dato/Sted/Varighed: one unit without a speaker
+        ("Interviewer", "Hvordan ser en dag ud?"),
+        ("Lone", "Jeg sidder i skranken.\n\nOg en dag om ugen på telefonen."),
+        ("Interviewer", "Og MitID?"),
+        ("Lone", "Det fylder."),
+    ]
+    assert documents.turn_numbers(parsed.turns) == [None, 1, 2, 3, 4]  # the first spoken turn is turn 1
+
+
+def test_a_header_without_blank_lines_and_i_r_labels():
+    # "Interviewer:" occurs once, in the header, while the exchange uses I: and R:
+    header = "Date: 3 March 2026\nInterviewer: Signe Holm\nRespondent: reception officer"
+    text = header + "\n\nI: What does a morning look like?\n\nR: We open at half past eight.\n\nI: And then?\n\nR: A queue."
+    parsed = documents.parse(text.encode(), "reception.txt")
+    assert said(text, parsed.turns)[0] == (None, header)
+    assert [t.speaker for t in parsed.turns] == [None, "I", "R", "I", "R"]
+    assert documents.turn_numbers(parsed.turns) == [None, 1, 2, 3, 4]
+
+
+def test_a_header_in_a_text_without_any_blank_lines():
+    # PDF and RTF text: every line its own; the header lines still make one heading unit
+    text = ("Dato: 12. marts 2026\nSted: Borgerservice Havnstrup\n"
+            "Interviewer: Hvordan går det?\nLone: Godt. Der er kø\nved skranken i dag.\nInterviewer: Tak.\nLone: Selv tak.")
+    parsed = documents.parse(text.encode(), "lone.txt")
+    assert said(text, parsed.turns) == [
+        (None, "Dato: 12. marts 2026\nSted: Borgerservice Havnstrup"),
+        ("Interviewer", "Hvordan går det?"), ("Lone", "Godt. Der er kø\nved skranken i dag."),
+        ("Interviewer", "Tak."), ("Lone", "Selv tak.")]
+
+
+def test_typed_timestamps_after_a_header():
+    text = "Varighed: 52 min\n\n[00:00:05] Interviewer: Hvad laver du?\n\n[00:00:09] Birthe: Jeg kører.\n\n[00:01:15] Interviewer: Også MitID?"
+    parsed = documents.parse(text.encode(), "birthe.txt")
+    assert [(t.speaker, t.timestamp) for t in parsed.turns] == [
+        (None, None), ("Interviewer", "00:00:05"), ("Birthe", "00:00:09"), ("Interviewer", "00:01:15")]
+    assert documents.turn_numbers(parsed.turns) == [None, 1, 2, 3]
+
+
+def test_an_interviewee_who_answers_once_is_a_speaker():
+    text = "Interviewer: Fortæl om dit arbejde.\n\nLone: Jeg sidder i skranken, og det har jeg gjort i fjorten år.\n\nInterviewer: Tak."
+    parsed = documents.parse(text.encode(), "kort.txt")
+    assert parsed.is_transcript
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "Lone", "Interviewer"]
+
+
+def test_a_focus_group_participant_who_speaks_once_is_a_speaker():
+    text = ("Sted: Socialcenter Nordby\n\n"
+            "Moderator: Hvem hjælper med MitID?\n\nAnna: Det gør jeg.\n\nBo: Jeg sender dem videre.\n\n"
+            "Karen: Jeg siger nej.\n\nModerator: Hvorfor?\n\nAnna: Fordi ingen andre gør det.\n\nBo: Tiden.")
+    parsed = documents.parse(text.encode(), "fokusgruppe.txt")
+    assert [t.speaker for t in parsed.turns] == [None, "Moderator", "Anna", "Bo", "Karen", "Moderator", "Anna", "Bo"]
+    assert documents.turn_numbers(parsed.turns) == [None, 1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_once_only_label_after_the_exchange_is_a_speaker():
+    # after the last turn of a recurring speaker nothing tells a footer from a last speaker: kept as a speaker
+    text = "Interviewer: Hvad laver du?\n\nInterviewer: Altså til daglig?\n\nLone: Jeg sidder i skranken."
+    parsed = documents.parse(text.encode(), "sidst.txt")
+    assert parsed.is_transcript and [t.speaker for t in parsed.turns] == ["Interviewer", "Interviewer", "Lone"]
+
+
+def test_metadata_labels_do_not_make_notes_a_transcript():
+    # Dato, Sted and Observatør once each, Refleksion twice: one speaker, so these are notes
+    text = ("Dato: 12. marts 2026\n\nSted: Borgerservice Havnstrup\n\nObservatør: Signe Holm\n\n"
+            "Kl. 9.10 åbner skranken.\n\nRefleksion: der er kø.\n\nEn mand spørger efter MitID.\n\nRefleksion: ingen hjælper ham.")
+    parsed = documents.parse(text.encode(), "note.txt")
+    assert not parsed.is_transcript
+    assert len(parsed.turns) == 7 and all(t.speaker is None for t in parsed.turns)
+    assert documents.turn_numbers(parsed.turns) == [1, 2, 3, 4, 5, 6, 7]  # notes: paragraphs 1..n
+    only_header = "Dato: 12. marts 2026\n\nSted: Havnstrup\n\nVarighed: 52 min\n\nKl. 9.10 åbner skranken."
+    assert not documents.parse(only_header.encode(), "header.txt").is_transcript
+
+
+def test_cues_are_numbered_from_one_and_a_cue_without_a_voice_is_a_turn():
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>Hvad laver du?\n\n"
+           "00:00:04.000 --> 00:00:06.000\n(utydeligt)\n\n"
+           "00:00:07.000 --> 00:00:09.000\n<v Åse>Jeg hjælper.\n\n00:00:10.000 --> 00:00:12.000\n<v Interviewer>Tak.")
+    parsed = documents.parse(vtt.encode(), "cues.vtt")
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", None, "Åse", "Interviewer"]
+    assert documents.turn_numbers(parsed.turns) == [1, 2, 3, 4]  # a cue has a time, so it is spoken, not a heading
+    for name in ("interview.vtt", "interview.srt"):
+        turns = documents.parse((DATA / name).read_bytes(), name).turns
+        assert documents.turn_numbers(turns) == list(range(1, len(turns) + 1))
+
+
+def test_turn_numbers_read_stored_rows_too(db):
+    doc_id = documents.import_bytes(db, (HEADER + EXCHANGE).encode(), "lone.txt", who="t").document_id
+    rows = documents.turns(db, doc_id)
+    assert documents.turn_numbers(rows) == [None, 1, 2, 3, 4]
+    assert documents.turn_numbers([]) == []
+
+
+def test_excerpts_and_the_word_report_cite_the_spoken_turn(db):
+    import docx
+
+    from qualbench import codebook, coding, retrieval
+    from qualbench.export import docx as docx_export
+
+    text = HEADER + EXCHANGE
+    doc_id = documents.import_bytes(db, text.encode(), "lone.txt", title="Lone", who="t").document_id
+    codebook.add_code(db, "Telefon", who="t")
+    start = text.index("en dag om ugen")
+    coding.apply(db, doc_id, "Telefon", start, start + len("en dag om ugen"), coder="Signe")
+    coding.apply(db, doc_id, "Telefon", text.index("Sted"), text.index("Sted") + 4, coder="Signe")  # in the heading
+    frame = retrieval.excerpts(db, codes=["Telefon"])
+    assert frame["turn"].isna().tolist() == [True, False]  # the heading has no number ...
+    assert frame["turn"].iloc[1] == 2  # ... and Lone's first answer is the second spoken turn
+    assert list(frame["speaker"]) == ["", "Lone"]
+    report = docx.Document(io.BytesIO(docx_export.excerpts_docx(db, frame, group_by="code", context=False)))
+    citations = [p.text for p in report.paragraphs if p.style.name == "Citation" and p.text.startswith("— ")]
+    assert any(c.startswith("— Lone, Lone, turn 2") for c in citations), citations
+    assert any(c.startswith("— Lone") and "turn" not in c.split("coded by")[0] for c in citations), citations
+
+
+# --- control characters are removed, once, before anything is read (issue 12) --------------------
+
+LONG = "\n\n".join(["Interviewer: Hvordan går det ved skranken i dag, synes du selv?",
+                    "Lone: Der er kø, og skærmen siger kode forkert, så jeg hjælper alligevel."] * 30)
+
+
+def test_control_characters_are_removed_and_the_message_says_how_many(db):
+    dirty = LONG.replace("skranken", "skran\x00ken", 1).replace("kø,", "kø\x1b,", 1).replace("alligevel.", "alligevel.\x7f", 1)
+    result = documents.import_bytes(db, dirty.encode(), "dirty.txt", who="t")
+    assert result.status == "imported" and "3 control characters removed" in result.message
+    doc = documents.resolve(db, result.document_id)
+    assert doc["text"] == LONG and doc["sha256"] == documents.sha256(LONG)
+    assert db.execute("SELECT length(text) FROM documents WHERE id = ?", [doc["id"]]).fetchone()[0] == len(LONG)
+    turns = documents.turns(db, doc["id"])  # offsets are into the cleaned text
+    assert LONG[turns[0]["start"]:turns[0]["end"]] == "Hvordan går det ved skranken i dag, synes du selv?"
+    assert LONG[turns[1]["start"]:turns[1]["end"]] == "Der er kø, og skærmen siger kode forkert, så jeg hjælper alligevel."
+    clean = documents.import_bytes(db, LONG.encode(), "clean.txt", who="t")
+    assert (clean.status, clean.document_id) == ("duplicate", doc["id"])  # same text after the removal
+    one = documents.import_bytes(db, (LONG + "\n\nInterviewer: Tak\x00.").encode(), "one.txt", who="t")
+    assert "1 control character removed" in one.message
+    assert "control" not in documents.import_bytes(db, b"Interviewer: Hej\n\nLone: Hej\n\nInterviewer: Tak", "ok.txt", who="t").message
+
+
+def test_tab_newline_cr_form_feed_and_vertical_tab_are_not_removed():
+    parsed = documents.parse(b"Kl. 9.10\tskranken\r\nlinje\x0bny linje\x0cside to", "n.txt")
+    assert parsed.text == "Kl. 9.10\tskranken\nlinje\nny linje\n\nside to" and parsed.controls_removed == 0
+
+
+def test_every_importer_removes_control_characters():
+    rtf = rb"{\rtf1\ansi\ansicpg1252 Interviewer: Hvad\'00 laver du?\par\par Lone: Jeg\'1b hj\'e6lper.\par\par Interviewer: Tak.}"
+    parsed = documents.parse(rtf, "x.rtf")
+    assert parsed.text == "Interviewer: Hvad laver du?\n\nLone: Jeg hjælper.\n\nInterviewer: Tak." and parsed.controls_removed == 2
+    assert [parsed.text[t.start:t.end] for t in parsed.turns] == ["Hvad laver du?", "Jeg hjælper.", "Tak."]
+    cues = "WEBVTT\n\n" + "\n\n".join(f"00:00:{i:02d}.000 --> 00:00:{i:02d}.900\n<v {'Interviewer' if i % 2 else 'Åse'}>Sætning nummer {i} i samtalen her." for i in range(1, 40))
+    cues = cues.replace("nummer 3 ", "nummer\x00 3 ")
+    parsed = documents.parse(cues.encode(), "x.vtt")
+    assert parsed.controls_removed == 1 and "\x00" not in parsed.text
+    assert all(parsed.text[t.start:t.end].startswith("Sætning nummer") for t in parsed.turns)
+
+
+def test_a_binary_file_is_still_refused_not_cleaned():
+    with pytest.raises(ImportProblem, match="not readable text"):
+        documents.parse(b"Interviewer: Hej\x00\x01\x02\x03\x04 " * 50, "binary.txt")
