@@ -19,22 +19,26 @@ level = middle.radio("Level", agreement.LEVELS, horizontal=True, key="agreement_
                           "segment: MAXQDA's matching of coded segments")
 overlap = right.slider("Segment overlap", 0.5, 1.0, 0.9, 0.05, disabled=level != "segment", key="agreement_overlap")
 by_document = right.checkbox("Per document", disabled=level != "character", key="agreement_by_document",
-                             help="character level: one row per code and document instead of per code")
+                             help="character level: one row per code and document, as NVivo's coding comparison lists them")
 with st.expander("Narrow down to documents or codes"):
     table = documents.table(db)
     titles = dict(zip(table["id"], table["title"]))
-    chosen_docs = st.multiselect("Documents (default: every document all chosen coders have coded)", list(titles), format_func=titles.get)
+    default_docs = "coded by at least two of the chosen coders" if level == "unit" else "both coders have coded"
+    chosen_docs = st.multiselect(f"Documents (default: every document {default_docs})", list(titles), format_func=titles.get)
     chosen_codes = st.multiselect("Codes (default: every code they used there)", [c["path"] for c in codebook.codes(db)])
 
 with widgets.error_box():
     frame = agreement.compare(db, coders, level=level, min_overlap=overlap, by_document=by_document and level == "character",
                               documents=[int(d) for d in chosen_docs] or None, codes=chosen_codes or None)
-    first_second = f" “first” is {coders[0]}, “second” is {coders[1]}." if level == "character" else ""
-    st.caption(f"{frame['code'].nunique() - (not by_document)} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.{first_second}")
-    st.dataframe(frame, hide_index=True, width="stretch", key="agreement_table")
+    per_document = frame.attrs["by_document"]
+    st.caption(f"{frame['code'].nunique() - (not per_document)} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.")
+    meanings = agreement.column_meanings(frame)
+    st.dataframe(agreement.rounded(frame), hide_index=True, width="stretch", key="agreement_table",
+                 column_config={c: st.column_config.Column(help=m) for c, m in meanings.items()})
+    st.caption(" · ".join(f"**{widgets.md_escape(c)}**: {widgets.md_escape(m)}" for c, m in meanings.items()))
     project_name = store.get_setting(db, "project_name") or "Qualbench project"
     a, b = st.columns(2)
-    a.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), f"agreement_{level}.csv", "text/csv")
+    a.download_button("Download CSV", agreement.csv_bytes(frame), f"agreement_{level}.csv", "text/csv")
     b.download_button("Download Word table", agreement_docx(frame, project=project_name), f"agreement_{level}.docx",
                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 

@@ -26,6 +26,12 @@ How each figure is computed (the README quotes this):
   span the two segments cover together (from the earlier start to the later end).
   Percent agreement = matched segments / all segments, both coders' segments
   counted.
+- **Verdicts and shown figures**: bands are decided on the figure rounded to 10
+  places (:func:`settled`), so floating-point noise (0.6000000000000001, -2.8e-16)
+  never moves a figure across a limit; a figure is rounded once, from its exact
+  value, where it is shown (:func:`shown`), and never as -0.
+- **Weighted mean** (NVivo's average across documents): sum(value x weight) /
+  sum(weight) over the defined values.
 """
 
 from __future__ import annotations
@@ -220,23 +226,63 @@ def segment_matches(first: list[Range], second: list[Range], min_overlap: float 
     return SegmentResult(m1, len(first) - m1, m2, len(second) - m2)
 
 
-# --- verdicts ---------------------------------------------------------------------------
+# --- verdicts and shown figures ----------------------------------------------------------
+
+SETTLED_PLACES = 10  # a figure is judged on its value rounded to this many places
+
+
+def settled(value: float | None) -> float | None:
+    """``value`` rounded to 10 places, with -0.0 made 0.0: what a band is decided on.
+
+    Floating point leaves a kappa that is exactly 0.6 on paper as 0.6000000000000001 and
+    one that is exactly 0 as -2.8e-16; rounding to 10 places gives back the exact figure.
+    """
+    if value is None or value != value:  # None or NaN
+        return None
+    return round(value, SETTLED_PLACES) + 0.0
+
+
+def shown(value: float | None, places: int) -> float | None:
+    """A figure rounded once, from its exact value, to ``places`` for a table; never -0.0."""
+    value = settled(value)
+    return None if value is None else round(value, places) + 0.0
+
+
+# Landis & Koch (1977): < 0 poor, 0-0.20 slight, 0.21-0.40 fair, 0.41-0.60 moderate,
+# 0.61-0.80 substantial, 0.81-1 almost perfect. Each band includes its upper limit.
+KAPPA_BANDS = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
 
 
 def verdict(kappa: float | None) -> str:
-    """Landis & Koch (1977) band of a kappa."""
+    """Landis & Koch (1977) band of a kappa, decided on the kappa rounded to 10 places."""
+    kappa = settled(kappa)
     if kappa is None:
         return "undefined"
-    for limit, word in ((0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial")):
-        if kappa < limit or (limit and kappa <= limit):
+    if kappa < 0:
+        return "poor"
+    for limit, word in KAPPA_BANDS:
+        if kappa <= limit:
             return word
     return "almost perfect"
 
 
 def alpha_verdict(alpha: float | None) -> str:
-    """Krippendorff's guidance: >= .800 reliable, >= .667 tentative conclusions only, else unreliable."""
+    """Krippendorff's guidance: >= .800 reliable, >= .667 tentative conclusions only, else unreliable.
+
+    Decided on alpha rounded to 10 places, as :func:`verdict`.
+    """
+    alpha = settled(alpha)
     if alpha is None:
         return "undefined"
     if alpha >= 0.800:
         return "reliable"
     return "tentative conclusions only" if alpha >= 0.667 else "unreliable"
+
+
+def weighted_mean(values: list[float | None], weights: list[int]) -> tuple[float | None, int]:
+    """Mean of the defined values, each weighted by its weight; and how many values went in."""
+    pairs = [(v, w) for v, w in zip(values, weights) if v is not None and w > 0]
+    total = sum(w for _, w in pairs)
+    if not total:
+        return None, 0
+    return sum(v * w for v, w in pairs) / total, len(pairs)

@@ -125,3 +125,48 @@ def test_landis_koch_bands(kappa, band):
 
 def test_alpha_bands():
     assert [stats.alpha_verdict(a) for a in (None, 0.9, 0.743, 0.5)] == ["undefined", "reliable", "tentative conclusions only", "unreliable"]
+
+
+# --- band limits: decided on the figure rounded to 10 places (issue 12) ---------------------------
+
+
+def test_a_kappa_of_exactly_zero_is_slight_and_shown_as_0():
+    # Hand-worked 2x2 table: both 1, first only 2, second only 4, neither 8 (n = 15).
+    # p_o = 9/15 = .6; p1 = 3/15 = .2, p2 = 5/15; p_e = .2 * 5/15 + .8 * 10/15 = 9/15 = .6 -> kappa = 0 exactly,
+    # which Landis & Koch (1977) put in "slight" (0-0.20). Floating point gives -2.8e-16.
+    kappa = stats.percent_agreement_and_kappa(1, 2, 4, 8).kappa
+    assert kappa == pytest.approx(0, abs=1e-12)
+    assert stats.verdict(kappa) == "slight"
+    shown = stats.shown(kappa, 4)
+    assert shown == 0 and math.copysign(1, shown) == 1 and f"{shown}" == "0.0"
+
+
+def test_a_kappa_of_exactly_0_6_is_moderate():
+    # Hand-worked: both 4, first only 1, second only 1, neither 4 (n = 10): p_o = .8, p1 = p2 = .5, p_e = .5,
+    # kappa = .3 / .5 = 0.6 exactly: Landis & Koch's 0.41-0.60 "moderate" (floating point: 0.6000000000000001).
+    kappa = stats.percent_agreement_and_kappa(4, 1, 1, 4).kappa
+    assert kappa == pytest.approx(0.6)
+    assert stats.verdict(kappa) == "moderate"
+
+
+@pytest.mark.parametrize("kappa, band", [(-2.8e-16, "slight"), (-0.0, "slight"), (-1e-9, "poor"), (0.20000000000000004, "slight"),
+                                          (0.21, "fair"), (0.4000000000000001, "fair"), (0.41, "moderate"),
+                                          (0.6000000000000001, "moderate"), (0.61, "substantial"), (0.8000000000000002, "substantial"),
+                                          (0.81, "almost perfect"), (1.0, "almost perfect")])
+def test_landis_koch_limits_belong_to_the_lower_band(kappa, band):
+    # Landis & Koch (1977): < 0 poor, 0-0.20 slight, 0.21-0.40 fair, 0.41-0.60 moderate, 0.61-0.80 substantial, 0.81-1.
+    assert stats.verdict(kappa) == band
+
+
+def test_alpha_band_limits_are_decided_on_the_rounded_alpha():
+    # Krippendorff (2004, Content Analysis, 2nd ed., p. 241): alpha >= .800 reliable, >= .667 tentative conclusions.
+    assert stats.alpha_verdict(0.7999999999999999) == "reliable"
+    assert stats.alpha_verdict(0.6669999999999999) == "tentative conclusions only"
+    assert stats.alpha_verdict(0.7999) == "tentative conclusions only" and stats.alpha_verdict(0.6669) == "unreliable"
+
+
+def test_shown_rounds_once_from_the_exact_value():
+    # 5810/8451 = 0.687493...: three places give 0.687; rounding first to four (0.6875) and then to three gives 0.688.
+    exact = 5810 / 8451
+    assert stats.shown(exact, 3) == 0.687 and stats.shown(stats.shown(exact, 4), 3) == 0.688
+    assert stats.shown(None, 3) is None and stats.shown(float("nan"), 3) is None
