@@ -144,13 +144,21 @@ def _nvivo_average(cells: list[tuple[stats.KappaResult, int]]) -> dict:
     "How can I calculate an average Kappa coefficient or percentage agreement across
     multiple sources or nodes?") leaves the average to a spreadsheet and shows it
     weighted by source size, the size of a document being its number of characters;
-    that is what these columns follow. Documents where kappa is undefined (neither
-    coder used the code there) are left out of both averages; ``nvivo_averaged`` says
-    how many went in. When none is left out, the mean percent agreement equals the pooled one.
+    that is what these columns follow. Where the two coders agree on every character of a
+    document (typically: neither used the code there) our kappa is undefined, but NVivo
+    lists that source with K = 1 and 100 % ("If the users are in complete agreement then
+    the Kappa coefficient (K) = 1", same help page), so it goes into the average as 1, as
+    it would in NVivo's spreadsheet. Only an empty document is left out;
+    ``nvivo_averaged`` says how many documents went in.
     """
-    defined = [(result, size) for result, size in cells if result.kappa is not None]
-    kappa, averaged = stats.weighted_mean([r.kappa for r, _ in defined], [s for _, s in defined])
-    agreement, _ = stats.weighted_mean([r.agreement for r, _ in defined], [s for _, s in defined])
+    values = []
+    for result, size in cells:
+        if result.kappa is not None:
+            values.append((result.kappa, result.agreement, size))
+        elif result.agreement == 1:
+            values.append((1.0, 1.0, size))
+    kappa, averaged = stats.weighted_mean([k for k, _, _ in values], [s for _, _, s in values])
+    agreement, _ = stats.weighted_mean([a for _, a, _ in values], [s for _, _, s in values])
     return {"nvivo_agreement_percent": None if agreement is None else 100 * agreement, "nvivo_kappa": kappa,
             "nvivo_averaged": averaged}
 

@@ -274,9 +274,11 @@ def test_nvivo_average_weights_each_documents_kappa_by_its_size(two_sizes):
     assert by_document.loc["big", "kappa"] == pytest.approx(7 / 22) and by_document.loc["small", "kappa"] == pytest.approx(1.0)
 
 
-def test_nvivo_average_leaves_out_documents_without_a_kappa(db):
-    # NVivo's example document (kappa 7/22) and a second one both coders coded with B only: A has no kappa
-    # there (nobody used it: p_e = 1), so A's average is the first document's kappa alone.
+def test_nvivo_average_counts_a_document_in_total_agreement_as_kappa_1(db):
+    # NVivo's example document (kappa 7/22) and a second one both coders coded with B only: nobody used A
+    # there (p_e = 1, our kappa undefined), which NVivo lists as K = 1 and 100 % ("If the users are in
+    # complete agreement then the Kappa coefficient (K) = 1", NVivo help, "Run a Coding Comparison query").
+    # Weighted by size: (1000 * 7/22 + 500 * 1) / 1500 = 6/11, and (1000 * 85 % + 500 * 100 %) / 1500 = 90 %.
     big = _document(db, "x" * 1000, "big", [(0, 1000)])
     small = _document(db, "y" * 500, "small", [(0, 500)])
     codebook.add_code(db, "A", who="t")
@@ -288,8 +290,8 @@ def test_nvivo_average_leaves_out_documents_without_a_kappa(db):
     for coder in ("Signe", "Tobias"):
         coding.apply(db, small, "B", 0, 10, coder=coder)
     rows = agreement.compare(db, ["Signe", "Tobias"], codes=["A"]).set_index("code")
-    assert rows.loc["A", "nvivo_kappa"] == pytest.approx(7 / 22) and rows.loc["A", "nvivo_averaged"] == 1
-    assert rows.loc["A", "nvivo_agreement_percent"] == pytest.approx(85.0)
+    assert rows.loc["A", "nvivo_kappa"] == pytest.approx(6 / 11) and rows.loc["A", "nvivo_averaged"] == 2
+    assert rows.loc["A", "nvivo_agreement_percent"] == pytest.approx(90.0)
 
 
 def test_column_meanings_name_the_coders(project):
