@@ -10,20 +10,46 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 
 import sqlite_utils
 
 from . import codebook, documents, store
-from .errors import NotFound, QualbenchError
+from .errors import NotFound, QualbenchError, StaleCoding
 
-_WORD = re.compile(r"\w", re.UNICODE)
+def _is_word(ch: str) -> bool:
+    """A letter, digit or underscore, or a combining mark (which belongs to the letter before it)."""
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
 
 
-def _coding(db: sqlite_utils.Database, coding_id: int) -> dict:
+def _coding(db: sqlite_utils.Database, coding_id: int, expected: dict | None = None) -> dict:
+    """The coding's row; with ``expected`` (the row as a page showed it), refused if it changed since."""
     found = store.rows(db, "SELECT * FROM codings WHERE id = ?", [coding_id])
     if not found:
+        if expected is not None:
+            raise StaleCoding(f"This coding is no longer there: {_since(db, coding_id, 'removed')}. Nothing was changed.")
         raise NotFound(f"No coding {coding_id} (it may have been removed already).")
-    return found[0]
+    row = found[0]
+    if expected is not None and any(row[k] != expected[k] for k in SHOWN_FIELDS if k in expected):
+        raise StaleCoding(f"This coding has changed since it was shown: {_since(db, coding_id, 'changed')}. "
+                          "Nothing was changed; look at it again, then try once more.")
+    return row
+
+
+# What a page shows of a coding; an action on it names these as it saw them (``expected``).
+SHOWN_FIELDS = ("document_id", "code_id", "start", "end", "coder", "memo")
+
+
+def _since(db: sqlite_utils.Database, coding_id: int, what: str) -> str:
+    last = store.rows(db, "SELECT who, at FROM events WHERE entity = 'coding' AND entity_id = ? ORDER BY id DESC LIMIT 1", [coding_id])
+    if not last:
+        return what
+    return f"{what} by {last[0]['who']} at {last[0]['at'][:16].replace('T', ' ')}"
+
+
+def shown(row: dict) -> dict:
+    """The fields of a coding row that an action on it should find unchanged (see ``expected``)."""
+    return {k: (int(row[k]) if k in ("document_id", "code_id", "start", "end") else row[k]) for k in SHOWN_FIELDS}
 
 
 def _check_range(doc: dict, start: int, end: int) -> None:
@@ -74,7 +100,7 @@ def apply_many(db: sqlite_utils.Database, rows: list[dict], *, who: str) -> int:
     Each row has document_id, code_id, start, end, coder and optionally memo and
     created_at; ranges are checked against the document texts.
     """
-    lengths = {r["id"]: r["n"] for r in store.rows(db, "SELECT id, length(text) AS n FROM documents")}
+    lengths = {r["id"]: len(r["text"]) for r in store.rows(db, "SELECT id, text FROM documents")}  # Python's len: SQLite's stops at a NUL
     clean = []
     for r in rows:
         n = lengths.get(r["document_id"])
@@ -90,11 +116,15 @@ def apply_many(db: sqlite_utils.Database, rows: list[dict], *, who: str) -> int:
     return len(clean)
 
 
-def remove(db: sqlite_utils.Database, coding_id: int, *, who: str) -> None:
-    """Remove a coding (and its coding memos, which the event keeps)."""
-    row = _coding(db, coding_id)
-    memos = store.rows(db, "SELECT * FROM memos WHERE target_type = 'coding' AND target_id = ?", [coding_id])
+def remove(db: sqlite_utils.Database, coding_id: int, *, who: str, expected: dict | None = None) -> None:
+    """Remove a coding (and its coding memos, which the event keeps).
+
+    ``expected`` is the coding as the page showed it (:func:`shown`): if it has changed or
+    gone since, nothing is removed and :class:`StaleCoding` says who changed it.
+    """
     with db.atomic():
+        row = _coding(db, coding_id, expected)
+        memos = store.rows(db, "SELECT * FROM memos WHERE target_type = 'coding' AND target_id = ?", [coding_id])
         db.execute("DELETE FROM memos WHERE target_type = 'coding' AND target_id = ?", [coding_id])
         db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
         store.record(db, who=who, action="remove", entity="coding", entity_id=coding_id, before=dict(row, memos=memos))
@@ -109,9 +139,19 @@ def update(
     code: int | str | None = None,
     start: int | None = None,
     end: int | None = None,
+    expected: dict | None = None,
 ) -> dict:
-    """Change a coding's memo, code or range (widen/narrow); returns the new row."""
-    row = _coding(db, coding_id)
+    """Change a coding's memo, code or range (widen/narrow); returns the new row.
+
+    ``expected`` is the coding as the page showed it (:func:`shown`): if it has changed or
+    gone since, nothing is changed and :class:`StaleCoding` says who changed it.
+    """
+    with db.atomic():
+        return _update(db, coding_id, who=who, memo=memo, code=code, start=start, end=end, expected=expected)
+
+
+def _update(db, coding_id, *, who, memo, code, start, end, expected) -> dict:
+    row = _coding(db, coding_id, expected)
     changes: dict = {}
     if memo is not None and memo.strip() != row["memo"]:
         changes["memo"] = memo.strip()
@@ -155,11 +195,18 @@ def codings(db: sqlite_utils.Database, *, document: int | str | None = None, cod
         where.append("c.code_id = ?")
         params.append(codebook.resolve(db, code)["id"])
     sql = f"""SELECT c.id, c.document_id, d.title AS document, c.code_id, k.color, c.start, c."end", c.coder, c.memo,
-                     c.created_at, substr(d.text, c.start + 1, c."end" - c.start) AS excerpt
+                     c.created_at
               FROM codings c JOIN documents d ON d.id = c.document_id JOIN codes k ON k.id = c.code_id
               {"WHERE " + " AND ".join(where) if where else ""} ORDER BY c.document_id, c.start, c."end", c.id"""
-    frame = pd.DataFrame(store.rows(db, sql, params),
-                         columns=["id", "document_id", "document", "code_id", "color", "start", "end", "coder", "memo", "created_at", "excerpt"])
+    found = store.rows(db, sql, params)
+    # the excerpt is cut in Python (text[start:end], as DESIGN.md defines it; SQLite's substr
+    # counts differently from Python around a NUL), one document text at a time
+    texts = {}
+    for row in found:
+        if row["document_id"] not in texts:
+            texts[row["document_id"]] = store.rows(db, "SELECT text FROM documents WHERE id = ?", [row["document_id"]])[0]["text"]
+        row["excerpt"] = texts[row["document_id"]][row["start"]:row["end"]]
+    frame = pd.DataFrame(found, columns=["id", "document_id", "document", "code_id", "color", "start", "end", "coder", "memo", "created_at", "excerpt"])
     code_paths = codebook.paths(db)
     frame.insert(4, "code", frame["code_id"].map(code_paths))
     return frame
@@ -168,9 +215,9 @@ def codings(db: sqlite_utils.Database, *, document: int | str | None = None, cod
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a selection to whole words (a selection that starts or ends mid-word takes the whole word)."""
     start, end = max(0, start), min(len(text), end)
-    while start > 0 and _WORD.match(text[start - 1]) and _WORD.match(text[start]):
+    while 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start]):
         start -= 1
-    while end < len(text) and _WORD.match(text[end]) and _WORD.match(text[end - 1]):
+    while 0 < end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
         end += 1
     while start < end and text[start].isspace():
         start += 1
@@ -324,6 +371,14 @@ def document_view(db: sqlite_utils.Database, document: int | str, *, coders: lis
     return {"document_id": doc["id"], "turns": out_turns, "codings": listed, "version": digest.hexdigest()}
 
 
+def passage(text: str, start: int, end: int, *, snap: bool) -> tuple[int, int]:
+    """The (start, end) that will be coded for a selection: snapped to whole words with ``snap``.
+
+    The coding page shows exactly this passage under "Selected" before anything is coded.
+    """
+    return snap_to_words(text, start, end) if snap else (start, end)
+
+
 def apply_codes(db: sqlite_utils.Database, document: int | str, codes: list[int | str], start: int, end: int, *,
                 coder: str, memo: str = "", snap: bool = False) -> tuple[list[int], list[str]]:
     """Apply several codes to one passage: returns (new coding ids, paths of codes already there).
@@ -332,8 +387,7 @@ def apply_codes(db: sqlite_utils.Database, document: int | str, codes: list[int 
     applied to exactly this passage are skipped and named, the others applied.
     """
     doc = documents.resolve(db, document)
-    if snap:
-        start, end = snap_to_words(doc["text"], start, end)
+    start, end = passage(doc["text"], start, end, snap=snap)
     _check_range(doc, start, end)
     if not codes:
         raise QualbenchError("Choose at least one code to apply.")

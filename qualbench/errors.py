@@ -35,3 +35,7 @@ class StoreProblem(QualbenchError):
 
     Made from an ``sqlite3.Error`` by :func:`qualbench.store.explain`; nothing more was changed.
     """
+
+
+class StaleCoding(QualbenchError):
+    """An action on a coding as a page showed it, but the coding has changed or gone since."""

@@ -100,8 +100,9 @@ def selection_note(document_id: int, text: str) -> None:
     """The selected passage as Python will code it (always ``text[start:end]``, never the browser's text)."""
     sel = selection(document_id)
     if sel:
-        shown = text[sel["start"]:sel["end"]]
-        st.markdown(f"**Selected** ({sel['start']}–{sel['end']}): “{widgets.md_escape(shown[:160])}{'…' if len(shown) > 160 else ''}”")
+        start, end = coding.passage(text, sel["start"], sel["end"], snap=st.session_state.get("snap", True))
+        shown = text[start:end]
+        st.markdown(f"**Selected** ({start}–{end}): “{widgets.md_escape(shown[:160])}{'…' if len(shown) > 160 else ''}”")
     else:
         st.caption("Select a passage in the text (mouse, or Shift+arrows), then click a code or press its key.")
 
@@ -123,8 +124,8 @@ def selection_actions(document_id: int) -> None:
 
 def _in_vivo(document_id: int) -> str:
     start, end = _bounds(document_id)
-    if st.session_state.get("snap", True):
-        start, end = coding.snap_to_words(documents.resolve(project.db(), document_id)["text"], start, end)
+    start, end = coding.passage(documents.resolve(project.db(), document_id)["text"], start, end,
+                                snap=st.session_state.get("snap", True))
     code_id, _ = coding.in_vivo(project.db(), document_id, start, end, coder=_who())
     return f"In-vivo code “{codebook.paths(project.db())[code_id]}” applied."
 
@@ -146,31 +147,32 @@ def inspector(document_id: int) -> None:
     sel = selection(document_id)
     for row in found.to_dict("records"):
         cid = int(row["id"])
+        seen = coding.shown(row)  # the coding as this card shows it: an action on a changed coding is refused
         with st.container(border=True, key=f"coding_{cid}"):
             st.markdown(f"**{html.escape(row['code'])}** · {html.escape(row['coder'])} · {row['created_at'][:16].replace('T', ' ')}")
             st.caption(f"“{html.escape(row['excerpt'][:200])}” ({row['start']}–{row['end']})")
             st.text_area("Memo", row["memo"], key=f"memo_{cid}", height=68)
             st.selectbox("Code", list(paths), index=list(paths).index(row["code_id"]), format_func=paths.get, key=f"code_{cid}")
             a, b = st.columns(2)
-            a.button("Save", key=f"save_{cid}", width="stretch", on_click=_run, args=(_save, cid))
-            b.button("Remove", key=f"remove_{cid}", type="primary", width="stretch", on_click=_run, args=(_remove, cid))
+            a.button("Save", key=f"save_{cid}", width="stretch", on_click=_run, args=(_save, cid, seen))
+            b.button("Remove", key=f"remove_{cid}", type="primary", width="stretch", on_click=_run, args=(_remove, cid, seen))
             st.button("Fit to the selection", key=f"fit_{cid}", disabled=not sel, width="stretch",
                       help="widen or narrow this coding to the selected passage",
-                      on_click=_run, args=(_update, cid), kwargs={"start": sel and sel["start"], "end": sel and sel["end"]})
+                      on_click=_run, args=(_update, cid, seen), kwargs={"start": sel and sel["start"], "end": sel and sel["end"]})
 
 
-def _save(coding_id: int) -> str:
+def _save(coding_id: int, seen: dict) -> str:
     """Save the memo and code as they stand in the inputs now (read at click time, not draw time)."""
-    return _update(coding_id, memo=st.session_state[f"memo_{coding_id}"], code=st.session_state[f"code_{coding_id}"])
+    return _update(coding_id, seen, memo=st.session_state[f"memo_{coding_id}"], code=st.session_state[f"code_{coding_id}"])
 
 
-def _update(coding_id: int, **changes) -> str:
-    coding.update(project.db(), coding_id, who=_who(), **changes)
+def _update(coding_id: int, seen: dict, **changes) -> str:
+    coding.update(project.db(), coding_id, who=_who(), expected=seen, **changes)
     return "Coding changed."
 
 
-def _remove(coding_id: int) -> str:
-    coding.remove(project.db(), coding_id, who=_who())
+def _remove(coding_id: int, seen: dict) -> str:
+    coding.remove(project.db(), coding_id, who=_who(), expected=seen)
     st.session_state["inspect"] = [i for i in st.session_state.get("inspect", []) if i != coding_id]
     return "Coding removed (Undo in the sidebar puts it back)."
 

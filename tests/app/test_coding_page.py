@@ -113,3 +113,30 @@ def test_the_codings_under_a_click_can_be_given_a_memo_refitted_and_removed(app,
     assert coding.coding_details(db, [mine]).empty
     assert coding.undo(db, who=CODER) == "put back the removed coding"
     assert coding.coding_details(db, [mine]).iloc[0]["memo"] == "Ping-pong as the citizen's experience"
+
+
+def test_selected_shows_the_passage_exactly_as_it_will_be_stored(app, sample_path):
+    """A drag that starts and ends mid-word is snapped; the panel shows the snapped words (issue 12)."""
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    word = doc["text"].index("bordtennis")
+    _open(app, doc["id"], {"start": word + 2, "end": word + 7})  # "rdten"
+    note = [m.value for m in app.markdown if m.value.startswith("**Selected**")]
+    assert note == [f"**Selected** ({word}–{word + 10}): “bordtennis”"]
+    before = set(coding.codings(db)["id"])
+    app.button(key=f"apply_{codebook.resolve(db, 'Cross-pressure')['id']}").click().run()
+    assert list(_new(db, before)["excerpt"]) == ["bordtennis"]
+
+
+def test_an_inspector_card_whose_coding_changed_meanwhile_refuses_the_action(app, sample_path):
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    start = doc["text"].index("bordtennis")
+    mine = coding.apply(db, doc["id"], "Cross-pressure", start, start + len("bordtennis"), coder=CODER)
+    app.session_state["inspect"] = [mine]
+    _open(app, doc["id"])
+    coding.update(db, mine, who="Tobias Berg", memo="Tobias was here first")  # from another session, after the card was drawn
+    app.button(key=f"remove_{mine}").click().run()
+    assert not app.exception
+    assert any("has changed since it was shown" in e.value and "Tobias Berg" in e.value for e in app.error)
+    assert coding.coding_details(db, [mine]).iloc[0]["memo"] == "Tobias was here first"

@@ -121,3 +121,59 @@ def test_turn_range_shortcuts_and_document_choices(project):
     assert coding.document_choices(db, kinds=["interview"], attributes={"site": ["Havnstrup"]}) == {doc: "åse"}
     assert coding.document_choices(db, kinds=["observation"]) == {}
     assert coding.document_choices(db, attributes={"site": ["Lundvig"]}) == {}
+
+
+# --- what the page shows is what is stored; actions on a stale card (issue 12) ----------------
+
+
+def test_the_passage_shown_is_the_passage_stored_after_snapping():
+    text = "Vi havde et kursus på en halv dag om MitID."
+    raw = (text.index("ursus"), text.index("dag") + 2)  # the drag began and ended mid-word: "ursus på en halv da"
+    start, end = coding.passage(text, *raw, snap=True)
+    assert text[start:end] == "kursus på en halv dag"
+    assert coding.passage(text, *raw, snap=False) == raw
+
+
+def test_snapping_keeps_a_combining_mark_with_its_letter():
+    text = "he wrote q\u0303ok in the chat"
+    start = text.index("\u0303")  # a selection beginning after the q, on its combining tilde
+    assert text[slice(*coding.passage(text, start, start + 3, snap=True))] == "q\u0303ok"
+
+
+@pytest.fixture
+def one_coding(db):
+    doc = documents.import_bytes(db, "Lone: Jeg ringer til borgerservice hver uge.\n\nAmir: Det gør de fleste.".encode(), "a.txt",
+                                 who="t").document_id
+    codebook.add_code(db, "Cross-pressure", who="t")
+    codebook.add_code(db, "Co-service", who="t")
+    text = documents.resolve(db, doc)["text"]
+    start = text.index("borgerservice")
+    coding_id = coding.apply(db, doc, "Cross-pressure", start, start + 13, coder="Signe Holm")
+    return db, coding_id
+
+
+def test_an_action_on_a_coding_changed_since_it_was_shown_is_refused(one_coding):
+    from qualbench.errors import StaleCoding
+
+    db, coding_id = one_coding
+    seen = coding.shown(coding.coding_details(db, [coding_id]).iloc[0].to_dict())
+    coding.update(db, coding_id, who="Tobias Berg", memo="Tobias's reading")  # another coder, meanwhile
+    with pytest.raises(StaleCoding, match="changed since it was shown: changed by Tobias Berg"):
+        coding.update(db, coding_id, who="Signe Holm", memo="Signe's reading", expected=seen)
+    with pytest.raises(StaleCoding):
+        coding.remove(db, coding_id, who="Signe Holm", expected=seen)
+    assert coding.coding_details(db, [coding_id]).iloc[0]["memo"] == "Tobias's reading"
+    fresh = coding.shown(coding.coding_details(db, [coding_id]).iloc[0].to_dict())
+    coding.update(db, coding_id, who="Signe Holm", code="Co-service", expected=fresh)  # as it is now: fine
+
+
+def test_an_action_on_a_coding_removed_since_it_was_shown_names_who_removed_it(one_coding):
+    from qualbench.errors import StaleCoding
+
+    db, coding_id = one_coding
+    seen = coding.shown(coding.coding_details(db, [coding_id]).iloc[0].to_dict())
+    coding.remove(db, coding_id, who="Tobias Berg")
+    events_before = db["events"].count
+    with pytest.raises(StaleCoding, match="no longer there: removed by Tobias Berg"):
+        coding.update(db, coding_id, who="Signe Holm", memo="x", expected=seen)
+    assert db["events"].count == events_before
