@@ -38,6 +38,8 @@ def _without_document(spec: ProjectSpec, i: int) -> ProjectSpec:
 
 def _failing(spec: ProjectSpec, check: str, root: Path, counter=[0]):
     counter[0] += 1
+    if not spec.codings:
+        return None
     folder = root / f"shrink{counter[0]}"
     try:
         project = build(spec, folder)
@@ -93,7 +95,7 @@ def main(argv=None) -> int:
                 spec, witness = shrink(generate(m.seed), check, root)
                 print(f"\n##### {check}: seed {m.seed} shrunk to {len(spec.docs)} document(s), {len(spec.codings)} coding(s)")
                 for i, d in enumerate(spec.docs):
-                    print(f"  document {i + 1} (id after import in this order may differ): {d.folder}/{d.filename} "
+                    print(f"  document {i + 1}: {d.folder}/{d.filename} "
                           f"site={d.site} text={d.text!r}")
                 for k in spec.codings:
                     print(f"  code {k.doc + 1} {k.code!r} {k.start} {k.end} --coder {k.coder!r}  "

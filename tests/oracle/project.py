@@ -197,12 +197,19 @@ def generate(seed: int) -> ProjectSpec:
                         add(d, code, k.start - rnd.randint(1, 30), k.start, coder)
                     elif kind == "identical":  # the same range, often the same code (agreement)
                         add(d, k.code if rnd.random() < 0.6 else code, k.start, k.end, coder)
-                    elif kind == "ninety":  # overlap exactly 90 % of the joint span, or just under
+                    elif kind == "ninety":  # the first two coders: overlap exactly 90 % of the joint span, or just under
                         span = 10 * rnd.randint(1, 6)
                         cut = span // 10 + (1 if rnd.random() < 0.4 else 0)
-                        add(d, k.code, k.start, k.start + span - cut, coder)
-                        if k.end - k.start != span:
-                            add(d, k.code, k.start, k.start + span, rnd.choice(coders))
+                        both = d if d in coded_by[coders[0]] and d in coded_by[coders[1]] else 0
+                        length = len(docs[both].text)
+                        s = k.start if both == d else rnd.randrange(max(1, length - span))
+                        if s + span <= length:
+                            first, second = rnd.sample(coders[:2], 2)
+                            add(both, k.code, s, s + span, first)
+                            if rnd.random() < 0.5:  # the shorter one at either end
+                                add(both, k.code, s + cut, s + span, second)
+                            else:
+                                add(both, k.code, s, s + span - cut, second)
                     else:  # partial overlap
                         s = rnd.randint(k.start, k.end - 1)
                         add(d, code, s, s + rnd.randint(1, 40), coder)

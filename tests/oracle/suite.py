@@ -22,6 +22,8 @@ SEEDS = range(24)
 
 def cooccurrence(project: Project, folder: Path):
     found = []
+    if not project.codings:
+        return found
     rnd = random.Random(f"cooccurrence {project.seed}")
     coders = sorted({k.coder for k in project.codings})
     for scope in ("overlap", "turn", "document"):
@@ -40,6 +42,8 @@ def cooccurrence(project: Project, folder: Path):
 
 def frequencies(project: Project, folder: Path):
     found = []
+    if not project.codings:
+        return found
     rnd = random.Random(f"frequencies {project.seed}")
     coders = sorted({k.coder for k in project.codings})
     for by in ("code", "document", "site"):
@@ -51,7 +55,11 @@ def frequencies(project: Project, folder: Path):
 
 def agreement(project: Project, folder: Path):
     found = []
-    coders = project.spec.coders
+    if not project.codings:
+        return found
+    coders = [c for c in project.spec.coders if any(k.coder == c for k in project.codings)]
+    if len(coders) < 2:
+        return found
     pairs = [(coders[0], coders[1])] + ([(coders[2], coders[0])] if len(coders) > 2 else [])
     for pair in pairs:
         if not ref.compared_documents(project, pair):
@@ -70,6 +78,8 @@ def agreement(project: Project, folder: Path):
 
 def excerpts(project: Project, folder: Path):
     found = []
+    if not project.codings:
+        return found
     rnd = random.Random(f"excerpts {project.seed}")
     used = sorted({k.code for k in project.codings})
     tops = sorted({ref.top_level(c) for c in used})
