@@ -121,6 +121,12 @@ def cmd_codings(args) -> int:
     return 0
 
 
+def cmd_undo(args) -> int:
+    what = coding.undo(_open(args), who=args.coder)
+    print(f"Undone for {args.coder}: {what}.")
+    return 0
+
+
 # --- the parser -----------------------------------------------------------------------
 
 
@@ -182,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder")
     p.add_argument("--format", choices=["text", "csv"], default="text")
     p.set_defaults(func=cmd_codings)
+
+    p = sub.add_parser("undo", parents=[common], help="undo the coder's last change, as the sidebar's Undo does")
+    p.add_argument("--coder", required=True, help="whose last change (as recorded in the change log)")
+    p.set_defaults(func=cmd_undo)
 
     import importlib
 

@@ -31,7 +31,7 @@ import sqlite_utils
 import yaml
 
 from . import store
-from .errors import CodebookProblem, NotFound, QualbenchError
+from .errors import CodebookProblem, NotFound, QualbenchError, UndoRefused
 
 FIELDS = ("color", "shortcut", "description", "inclusion", "exclusion", "example")
 CODE_KEYS = {"name", "children", "parent", *FIELDS}
@@ -436,10 +436,16 @@ def undo_event(db: sqlite_utils.Database, event: dict, *, who: str) -> str:
         if event["action"] == "add":
             used = store.rows(db, "SELECT (SELECT count(*) FROM codings WHERE code_id = :id) + (SELECT count(*) FROM codes WHERE parent_id = :id) AS n", {"id": code_id})
             if used[0]["n"]:
-                raise QualbenchError("The code added last already has codings or children; remove those first.")
+                raise UndoRefused("the code has codings or sub-codes since it was added; remove those first, or leave the code")
             db.execute("DELETE FROM codes WHERE id = ?", [code_id])
             what = f"removed the code “{after.get('path', after.get('name'))}” just added"
         elif event["action"] == "update":
+            current = store.rows(db, "SELECT * FROM codes WHERE id = ?", [code_id])
+            later = store.later_change(db, event)
+            if not current:
+                raise UndoRefused(f"the code has been deleted since{store.by_whom(later)}")
+            if any(current[0].get(k) != v for k, v in after.items()) or later:
+                raise UndoRefused(f"the code has been changed since{store.by_whom(later)}, and undoing would wipe that change")
             db["codes"].update(code_id, before)
             what = "reverted the code's change"
         elif event["action"] in ("move", "merge", "split", "delete", "memo"):

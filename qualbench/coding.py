@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import sqlite3
 import unicodedata
 
 import sqlite_utils
 
 from . import codebook, documents, store
-from .errors import NotFound, QualbenchError, StaleCoding
+from .errors import NotFound, QualbenchError, StaleCoding, UndoRefused
 
 def _is_word(ch: str) -> bool:
     """A letter, digit or underscore, or a combining mark (which belongs to the letter before it)."""
@@ -230,59 +231,126 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def undoable(db: sqlite_utils.Database, who: str, *, limit: int = 10) -> list[dict]:
-    """The coder's most recent changes that can still be undone, newest first."""
+    """The coder's most recent changes that can still be undone, newest first.
+
+    An event is undoable until an undo (or a refused undo, action ``undo-refused``) names
+    it in ``undoes``; imports and bulk additions are not undone here.
+    """
     result = store.rows(db, """
         SELECT e.* FROM events e
-        WHERE e.who = ? AND e.undoes IS NULL AND e.action != 'add-many'
+        WHERE e.who = ? AND e.undoes IS NULL AND e.action NOT IN ('add-many', 'import')
           AND e.entity IN ('coding', 'document', 'code')
           AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.id)
         ORDER BY e.id DESC LIMIT ?""", [who, limit])
     return result
 
 
+def _same(row: dict | None, wanted: dict, fields) -> bool:
+    return row is not None and all(row.get(k) == wanted.get(k) for k in fields if k in wanted)
+
+
+def _check_coding_undo(db: sqlite_utils.Database, event: dict, before: dict | None, after: dict | None) -> None:
+    """Refuse (UndoRefused) unless the coding is still exactly as the event left it."""
+    coding_id = event["entity_id"]
+    found = store.rows(db, "SELECT * FROM codings WHERE id = ?", [coding_id])
+    current = found[0] if found else None
+    later = store.later_change(db, event)
+    if event["action"] in ("add", "update"):
+        if current is None:
+            raise UndoRefused(f"the coding is no longer there (removed{store.by_whom(later)})")
+        if not _same(current, after, SHOWN_FIELDS) or later:
+            raise UndoRefused(f"the coding has been changed since{store.by_whom(later)}, and undoing would wipe that change")
+    elif event["action"] == "remove":
+        if current is not None:
+            raise UndoRefused("its id is in use again")
+        if not store.rows(db, "SELECT 1 FROM documents WHERE id = ?", [before["document_id"]]):
+            raise UndoRefused("its document has been deleted since")
+        if not store.rows(db, "SELECT 1 FROM codes WHERE id = ?", [before["code_id"]]):
+            raise UndoRefused("its code has been deleted since")
+        again = store.rows(db, 'SELECT coder FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? AND coder = ?',
+                           [before["document_id"], before["code_id"], before["start"], before["end"], before["coder"]])
+        if again:
+            raise UndoRefused("the same passage has been coded with the same code again since")
+
+
+def _undo_document(db: sqlite_utils.Database, event: dict, before, after, *, who: str) -> str:
+    action, doc_id = event["action"], event["entity_id"]
+    later = store.later_change(db, event)
+    if action == "delete":
+        if store.rows(db, "SELECT 1 FROM documents WHERE sha256 = ?", [before["document"]["sha256"]]):
+            raise UndoRefused("the same text has been imported again since")
+        documents.restore_document(db, before, who=who, undoes=event["id"])
+        return f"restored document “{before['document']['title']}”"
+    found = store.rows(db, "SELECT * FROM documents WHERE id = ?", [doc_id])
+    if not found:
+        raise UndoRefused(f"the document has been deleted since{store.by_whom(later)}")
+    if action == "set-attributes":
+        if documents.attributes_by_document(db).get(doc_id, {}) != after or later:
+            raise UndoRefused(f"its attributes have been changed since{store.by_whom(later)}")
+        db.execute("DELETE FROM document_attributes WHERE document_id = ?", [doc_id])
+        db["document_attributes"].insert_all({"document_id": doc_id, "name": k, "value": v} for k, v in before.items())
+        store.record(db, who=who, action="set-attributes", entity="document", entity_id=doc_id, before=after, after=before, undoes=event["id"])
+        return "restored the document's attributes"
+    if action == "update":
+        if not _same(found[0], after, after) or later:
+            raise UndoRefused(f"its title or kind has been changed since{store.by_whom(later)}")
+        db["documents"].update(doc_id, before)
+        store.record(db, who=who, action="update", entity="document", entity_id=doc_id, before=after, after=before, undoes=event["id"])
+        return "restored the document's title and kind"
+    raise UndoRefused(f"a document's {action} cannot be undone here")
+
+
+def _undo_coding(db: sqlite_utils.Database, event: dict, before, after, *, who: str) -> str:
+    _check_coding_undo(db, event, before, after)
+    action = event["action"]
+    if action == "add":
+        db.execute("DELETE FROM codings WHERE id = ?", [event["entity_id"]])
+        what = "removed the coding just added"
+    elif action == "remove":
+        memos = before.pop("memos", [])
+        db["codings"].insert(before)
+        db["memos"].insert_all(memos)
+        what = "put back the removed coding"
+    else:
+        db["codings"].update(event["entity_id"], {k: before[k] for k in ("code_id", "start", "end", "memo")})
+        what = "reverted the coding's change"
+    store.record(db, who=who, action="undo", entity="coding", entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
+    return what
+
+
 def undo(db: sqlite_utils.Database, *, who: str) -> str:
-    """Reverse the coder's last undoable change; returns what was undone, in words."""
+    """Reverse the coder's last undoable change; returns what was undone, in words.
+
+    Undo only reverses what is still as the change left it: when someone has changed the
+    same coding, code or document since (or an id is taken, or the passage coded again),
+    it refuses with :class:`UndoRefused`, naming who changed it, and writes nothing but an
+    ``undo-refused`` event, so that the next Undo goes on to the coder's change before it.
+    """
     import json
 
-    candidates = undoable(db, who, limit=1)
-    if not candidates:
-        raise QualbenchError(f"{who} has nothing left to undo.")
-    event = candidates[0]
-    before = json.loads(event["before"]) if event["before"] else None
-    after = json.loads(event["after"]) if event["after"] else None
-    entity, action = event["entity"], event["action"]
-    if entity == "document":
-        if action == "delete":
-            documents.restore_document(db, before, who=who, undoes=event["id"])
-            return f"restored document “{before['document']['title']}”"
-        if action == "set-attributes":
-            with db.atomic():
-                db.execute("DELETE FROM document_attributes WHERE document_id = ?", [event["entity_id"]])
-                db["document_attributes"].insert_all({"document_id": event["entity_id"], "name": k, "value": v} for k, v in before.items())
-                store.record(db, who=who, action="set-attributes", entity="document", entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
-            return "restored the document's attributes"
-        if action == "update":
-            with db.atomic():
-                db["documents"].update(event["entity_id"], before)
-                store.record(db, who=who, action="update", entity="document", entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
-            return "restored the document's title and kind"
-        raise QualbenchError(f"An import cannot be undone here; delete the document instead.")
-    if entity == "code":
-        return codebook.undo_event(db, event, who=who)
     with db.atomic():
-        if action == "add":
-            db.execute("DELETE FROM codings WHERE id = ?", [event["entity_id"]])
-            what = "removed the coding just added"
-        elif action == "remove":
-            memos = before.pop("memos", [])
-            db["codings"].insert(before)
-            db["memos"].insert_all(memos)
-            what = "put back the removed coding"
-        else:
-            db["codings"].update(event["entity_id"], {k: before[k] for k in ("code_id", "start", "end", "memo")})
-            what = "reverted the coding's change"
-        store.record(db, who=who, action="undo", entity=entity, entity_id=event["entity_id"], before=after, after=before, undoes=event["id"])
-    return what
+        candidates = undoable(db, who, limit=1)
+        if not candidates:
+            raise QualbenchError(f"{who} has nothing left to undo.")
+        event = candidates[0]
+        before = json.loads(event["before"]) if event["before"] else None
+        after = json.loads(event["after"]) if event["after"] else None
+        try:
+            with db.atomic():  # a savepoint: a refused undo leaves nothing behind
+                if event["entity"] == "document":
+                    return _undo_document(db, event, before, after, who=who)
+                if event["entity"] == "code":
+                    return codebook.undo_event(db, event, who=who)
+                return _undo_coding(db, event, before, after, who=who)
+        except sqlite3.IntegrityError as exc:
+            reason = f"it clashes with a later change ({exc})"
+        except QualbenchError as exc:
+            reason = str(exc).rstrip(".")
+            reason = reason[:1].lower() + reason[1:]
+        store.record(db, who=who, action="undo-refused", entity=event["entity"], entity_id=event["entity_id"],
+                     after={"reason": reason}, undoes=event["id"])
+    raise UndoRefused(f"Your {event['action']} of {event['entity']} {event['entity_id']} ({event['at'][:16].replace('T', ' ')}) "
+                      f"cannot be undone: {reason}. Nothing was changed; it is skipped, and Undo now goes on to your change before it.")
 
 
 # --- reading codings in place -------------------------------------------------------------

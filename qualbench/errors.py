@@ -39,3 +39,7 @@ class StoreProblem(QualbenchError):
 
 class StaleCoding(QualbenchError):
     """An action on a coding as a page showed it, but the coding has changed or gone since."""
+
+
+class UndoRefused(QualbenchError):
+    """Undo would reverse a change that someone has changed again since (or that clashes with a later one)."""

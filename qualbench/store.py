@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -29,7 +30,7 @@ import sqlite_utils
 from .errors import NotAQualbenchDatabase, QualbenchError
 
 APPLICATION_ID = 0x5142_4E43  # "QBNC"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DOCUMENT_KINDS = ("interview", "observation", "fieldnote", "other")
 CODER_ROLES = ("coder", "reviewer", "admin")
 DEFAULT_DB = "workbench.db"
@@ -154,9 +155,51 @@ def _v2_fts(db: sqlite_utils.Database) -> None:
     )
 
 
+# Tables whose ids people and the change log refer to: an id once given is never given again
+# (AUTOINCREMENT), so that an undo, a link or a script holding an old id can never reach
+# someone else's newer row.
+NEVER_REUSED = ("documents", "codes", "codings", "memos")
+_ENTITY = {"documents": "document", "codes": "code", "codings": "coding", "memos": "memo"}
+
+
+def _v3_ids_never_reused(db: sqlite_utils.Database) -> None:
+    """Rebuild the tables of NEVER_REUSED with ``INTEGER PRIMARY KEY AUTOINCREMENT``.
+
+    SQLite's 12-step table rebuild: a new table with the same columns, the rows copied,
+    the old table dropped and the new one renamed, its indexes and triggers made again
+    (migrate() runs this with foreign keys off, then checks them). The sequence starts
+    after the highest id the table or the change log has ever seen, so ids given and
+    deleted before the migration are not given again either.
+    """
+    for table in NEVER_REUSED:
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+        extras = [r[0] for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL", [table])]
+        rebuilt, n = re.subn(r"\bid INTEGER PRIMARY KEY\b(?! AUTOINCREMENT)", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql, count=1)
+        if not n:
+            continue
+        rebuilt = re.sub(rf'^CREATE TABLE "?{table}"?', f'CREATE TABLE "{table}_rebuilt"', rebuilt)
+        db.execute(rebuilt)
+        db.execute(f'INSERT INTO "{table}_rebuilt" SELECT * FROM "{table}"')
+        db.execute(f'DROP TABLE "{table}"')
+        db.execute(f'ALTER TABLE "{table}_rebuilt" RENAME TO "{table}"')
+        for statement in extras:
+            db.execute(statement)
+        seen = db.execute(f'SELECT max(ifnull((SELECT max(id) FROM "{table}"), 0), '
+                          "ifnull((SELECT max(entity_id) FROM events WHERE entity = ?), 0))", [_ENTITY[table]]).fetchone()[0]
+        db.execute("DELETE FROM sqlite_sequence WHERE name = ?", [table])
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [table, seen])
+    db.execute("CREATE INDEX IF NOT EXISTS events_undoes ON events (undoes)")
+    problems = db.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise QualbenchError(f"The project's links between tables are broken ({len(problems)} rows, e.g. {problems[0]}); "
+                             "it was not migrated and is unchanged.")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(_V1),  # 0 -> 1: documents, turns, codes, codings, memos, events
     _v2_fts,  # 1 -> 2: code shortcuts, saved views, project settings, full-text search
+    _v3_ids_never_reused,  # 2 -> 3: ids of documents, codes, codings and memos never reused; index on events.undoes
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -322,15 +365,24 @@ def migrate(db: sqlite_utils.Database, *, to: int = SCHEMA_VERSION) -> None:
     The version is read again inside each write transaction, so two processes opening an
     old project at once migrate it once.
     """
-    while True:
-        with db.atomic():
-            version = _pragma(db.conn, "user_version")
-            if version >= to:
-                return
-            if version == 0:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            MIGRATIONS[version](db)
-            db.execute(f"PRAGMA user_version = {version + 1}")
+    if _pragma(db.conn, "user_version") >= to:
+        return
+    # Rebuilding a table drops the old one, which with foreign keys on would cascade into its
+    # children; so migrations run with them off, and each checks them before it commits.
+    foreign_keys = _pragma(db.conn, "foreign_keys")
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while True:
+            with db.atomic():
+                version = _pragma(db.conn, "user_version")
+                if version >= to:
+                    return
+                if version == 0:
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
 
 # --- database errors in words ------------------------------------------------------
@@ -418,6 +470,25 @@ def events(db: sqlite_utils.Database, *, who: str | None = None, limit: int = 10
             row[key] = None if row[key] is None else json.loads(row[key])
         out.append(row)
     return out
+
+
+def later_change(db: sqlite_utils.Database, event: dict) -> dict | None:
+    """The newest change to the same thing (entity and id) after ``event`` that still stands, if any.
+
+    A change stands until an undo (or a refused undo) names it in ``undoes``; undo events
+    themselves are not changes here. Undo uses this to refuse wiping out someone's later work.
+    """
+    found = rows(db, """
+        SELECT e.who, e.at, e.action FROM events e
+        WHERE e.entity = ? AND e.entity_id = ? AND e.id > ? AND e.undoes IS NULL
+          AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.id)
+        ORDER BY e.id DESC LIMIT 1""", [event["entity"], event["entity_id"], event["id"]])
+    return found[0] if found else None
+
+
+def by_whom(change: dict | None) -> str:
+    """" by Tobias Berg at 2026-12-01 10:14" for a change from :func:`later_change`, "" for none."""
+    return f" by {change['who']} at {change['at'][:16].replace('T', ' ')}" if change else ""
 
 
 def rows(db: sqlite_utils.Database, sql: str, params: list | tuple | dict = ()) -> list[dict]:

@@ -168,3 +168,18 @@ def test_codebook_qdc_load_and_dump(tmp_path, sample_path):
     assert qb("--db", db, "codebook", "dump", "--out", tmp_path / "cb.docx").returncode == 0
     assert qb("--db", sample_path, "codebook", "dump", "--out", tmp_path / "cb.qdc").returncode == 0
     assert qb("--db", db, "codebook", "load", tmp_path / "cb.qdc").returncode == 0
+
+
+def test_undo_from_the_command_line_and_its_refusal(tmp_path):
+    """`undo --coder NAME` (DESIGN.md, "Command line"): the coder's last change; a change someone else
+    changed since is refused with one line and skipped."""
+    db = tmp_path / "p.db"
+    qb("--db", db, "import", DATA / "interview.srt")
+    qb("--db", db, "codebook", "load", ROOT / "codebook.yaml")
+    assert qb("--db", db, "code", "1", "Unlearning", "0", "5", "--coder", "Ann").returncode == 0
+    assert qb("--db", db, "code", "1", "Unlearning", "10", "20", "--coder", "Ann").returncode == 0
+    undone = qb("--db", db, "undo", "--coder", "Ann")
+    assert undone.returncode == 0 and "removed the coding just added" in undone.stdout
+    assert "nothing left to undo" in one_line_error(qb("--db", db, "undo", "--coder", "Nobody"))
+    rows = qb("--db", db, "codings", "--coder", "Ann", "--format", "csv").stdout.splitlines()
+    assert len(rows) == 2 and rows[1].split(",")[3:5] == ["0", "5"]

@@ -488,9 +488,13 @@ def test_each_operation_writes_one_event_and_undo_clashing_with_a_later_change_i
         assert n_events(db) == events + 1
     codebook.add_code(db, "R", who="bob")  # someone else takes the name meanwhile
     before, events = snapshot(db), n_events(db)
-    with pytest.raises(QualbenchError, match="clash with later changes"):
+    refused = coding.undoable(db, "ann", limit=1)[0]
+    with pytest.raises(QualbenchError, match="would clash with later changes"):
         coding.undo(db, who="ann")
-    assert snapshot(db) == before and n_events(db) == events
+    # nothing changed but one "undo-refused" event, and the refused change no longer blocks the earlier ones
+    assert snapshot(db) == before and n_events(db) == events + 1
+    assert store.events(db, limit=1)[0]["action"] == "undo-refused"
+    assert coding.undoable(db, "ann", limit=1)[0]["id"] < refused["id"]
 
 
 def test_loading_a_partial_codebook_appends_new_codes_after_the_existing_ones(db):

@@ -177,3 +177,57 @@ def test_an_action_on_a_coding_removed_since_it_was_shown_names_who_removed_it(o
     with pytest.raises(StaleCoding, match="no longer there: removed by Tobias Berg"):
         coding.update(db, coding_id, who="Signe Holm", memo="x", expected=seen)
     assert db["events"].count == events_before
+
+
+# --- undo never rewrites other people's work (issue 19) ---------------------------------------
+
+
+def test_undo_refuses_to_wipe_another_coders_later_edit_and_then_moves_on(one_coding):
+    from qualbench.errors import UndoRefused
+
+    db, coding_id = one_coding
+    doc = int(coding.coding_details(db, [coding_id]).iloc[0]["document_id"])
+    earlier = coding.apply(db, doc, "Co-service", 6, 9, coder="Signe Holm")  # Signe's change before the last one
+    last = coding.apply(db, doc, "Co-service", 10, 16, coder="Signe Holm")
+    coding.update(db, last, who="Tobias Berg", memo="Tobias reads this as co-service")
+    with pytest.raises(UndoRefused, match="changed since by Tobias Berg"):
+        coding.undo(db, who="Signe Holm")
+    assert coding.coding_details(db, [last]).iloc[0]["memo"] == "Tobias reads this as co-service"
+    # the refused change does not block Signe's earlier ones
+    assert coding.undo(db, who="Signe Holm") == "removed the coding just added"
+    assert coding.coding_details(db, [earlier]).empty and not coding.coding_details(db, [last]).empty
+
+
+def test_the_probe_of_reused_ids_cannot_move_a_coding_into_another_document(db):
+    """Issue 19's probe: A codes, B edits its memo, A's coding goes, C codes in an 18-character document, B undoes."""
+    from qualbench.errors import UndoRefused
+
+    long_doc = documents.import_bytes(db, ("Borgeren ringer. " * 400).encode(), "long.txt", who="t").document_id
+    short_doc = documents.import_bytes(db, "Kort note om kode".encode(), "short.txt", who="t").document_id
+    assert len(documents.resolve(db, short_doc)["text"]) == 17
+    codebook.add_code(db, "Cross-pressure", who="t")
+    a = coding.apply(db, long_doc, "Cross-pressure", 5000, 5200, coder="A")
+    coding.update(db, a, who="B", memo="B's memo")
+    coding.remove(db, a, who="A")
+    c = coding.apply(db, short_doc, "Cross-pressure", 0, 4, coder="C")
+    assert c != a  # never the same id again
+    with pytest.raises(UndoRefused, match="no longer there"):
+        coding.undo(db, who="B")
+    row = coding.coding_details(db, [c]).iloc[0]
+    assert (int(row["document_id"]), int(row["start"]), int(row["end"]), row["memo"]) == (short_doc, 0, 4, "")
+    with pytest.raises(QualbenchError, match="nothing left to undo"):  # refused once, then out of the way
+        coding.undo(db, who="B")
+
+
+def test_undo_of_a_removal_refuses_when_the_passage_was_coded_again(one_coding):
+    from qualbench.errors import UndoRefused
+
+    db, coding_id = one_coding
+    row = coding.coding_details(db, [coding_id]).iloc[0]
+    coding.remove(db, coding_id, who="Signe Holm")
+    # the same passage comes back in a bulk step (a project import, an auto-coding by someone else)
+    coding.apply_many(db, [{"document_id": int(row["document_id"]), "code_id": int(row["code_id"]), "start": int(row["start"]),
+                            "end": int(row["end"]), "coder": "Signe Holm"}], who="importer")
+    with pytest.raises(UndoRefused, match="coded with the same code again"):
+        coding.undo(db, who="Signe Holm")
+    assert len(coding.codings(db, coder="Signe Holm")) == 1

@@ -243,3 +243,42 @@ def test_a_foreign_wal_database_is_refused_without_files_beside_it(tmp_path):
         store.open_project(other)
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["birds.sqlite"]
+
+
+def test_ids_are_never_given_again(db):
+    """Ids of documents, codes, codings and memos are AUTOINCREMENT (issue 19): a deleted id stays gone."""
+    for table in store.NEVER_REUSED:
+        sql = store.rows(db, "SELECT sql FROM sqlite_master WHERE name = ?", [table])[0]["sql"]
+        assert "AUTOINCREMENT" in sql, table
+    a = db["coders"].insert({"name": "Ann", "role": "coder"})
+    doc = documents.import_bytes(db, "Lone: Hej.\n\nAmir: Hej selv.\n\nLone: Ja.".encode(), "a.txt", who="t").document_id
+    documents.delete_document(db, doc, who="t")
+    again = documents.import_bytes(db, "En anden note.".encode(), "b.txt", who="t").document_id
+    assert again > doc
+
+
+def test_migrating_to_never_reused_ids_keeps_rows_links_and_search(tmp_path):
+    path = tmp_path / "v2.db"
+    old = store.connect(path)
+    store.migrate(old, to=2)
+    with old.atomic():
+        old["documents"].insert({"id": 1, "title": "Note", "kind": "fieldnote", "text": "Borgeren ringer om MitID.", "sha256": "a",
+                                 "imported_at": "2026-01-01T00:00:00+00:00"})
+        old["turns"].insert({"document_id": 1, "index": 0, "start": 0, "end": 25})
+        old["codes"].insert({"id": 1, "name": "Cross-pressure", "shortcut": "1"})
+        old["coders"].insert({"name": "Ann", "role": "coder"})
+        old["codings"].insert({"id": 3, "document_id": 1, "code_id": 1, "start": 0, "end": 8, "coder": "Ann", "created_at": "x"})
+        # coding 9 was made and removed before the migration: the change log remembers it
+        store.record(old, who="Ann", action="remove", entity="coding", entity_id=9, before={"id": 9})
+    old.close()
+    db = store.open_project(path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert store.rows(db, "SELECT id, code_id, start FROM codings") == [{"id": 3, "code_id": 1, "start": 0}]
+    assert store.rows(db, "SELECT shortcut FROM codes") == [{"shortcut": "1"}]
+    assert store.rows(db, "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'mitid'") == [{"rowid": 1}]
+    new_id = db["codings"].insert({"document_id": 1, "code_id": 1, "start": 9, "end": 15, "coder": "Ann", "created_at": "y"}).last_pk
+    assert new_id == 10  # after the highest id the change log has seen, not 4 or 9
+    db.execute("DELETE FROM documents WHERE id = 1")  # the links still cascade
+    assert store.rows(db, "SELECT count(*) AS n FROM codings")[0]["n"] == 0
+    assert store.rows(db, "SELECT count(*) AS n FROM turns")[0]["n"] == 0
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
