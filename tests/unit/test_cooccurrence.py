@@ -208,6 +208,7 @@ def test_the_cooccurrence_command_leaves_an_undefined_c_blank(tmp_path):
     done = subprocess.run([sys.executable, "-m", "qualbench", "--db", str(path), "cooccurrence", "--measure", "c", "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert "2 cells have an undefined c" in done.stdout  # A x B and B x A
     assert out.read_text(encoding="utf-8").splitlines() == ["code,A,B,C", "A,0.0000,,2.0000", "B,,0.0000,0.0000",
                                                             "C,2.0000,0.0000,0.0000"]
 
