@@ -162,18 +162,18 @@ def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: 
     if measure not in MEASURES:
         raise QualbenchError(f"Unknown measure {measure!r}; use count or c.")
     frame, codes = _codings(db, filters, rollup)
-    present = [c for c in codes if c["id"] in set(frame["code_id"])]
+    used = set(frame["code_id"].unique().tolist())  # once, not once per code
+    present = [c for c in codes if c["id"] in used]
     index = {c["id"]: k for k, c in enumerate(present)}
     position = np.full(max([c["id"] for c in codes], default=0) + 1, -1)  # code id -> row of the matrix
     position[list(index)] = list(index.values())
     size = len(present)
-    pair_counts = np.zeros((size, size), dtype=np.int64)
     if scope == "overlap":
         i, j = overlap_pairs(frame, by=SAME_CODER)
         a = position[frame["code_id"].to_numpy()[i]]
         b = position[frame["code_id"].to_numpy()[j]]
         keep = a != b
-        np.add.at(pair_counts, (a[keep], b[keep]), 1)
+        pair_counts = np.bincount(a[keep] * size + b[keep], minlength=size * size).reshape(size, size)
         totals = np.bincount(position[frame["code_id"].to_numpy()], minlength=size).astype(np.int64)
     else:
         held = _units_held(db, frame, scope)
@@ -184,8 +184,10 @@ def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: 
         a = position[held["code_id"].to_numpy()[i]]
         b = position[held["code_id"].to_numpy()[j]]
         low, high = np.minimum(a, b), np.maximum(a, b)
-        key = np.unique((held["unit"].to_numpy()[i].astype(np.int64) * size + low) * size + high)  # each unit once
-        np.add.at(pair_counts, ((key // size) % size, key % size), 1)
+        key = np.sort((held["unit"].to_numpy()[i].astype(np.int64) * size + low) * size + high)
+        # each unit once, whatever its coders (sort and keep the first of equal keys: np.unique hashes, far slower here)
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+        pair_counts = np.bincount(key % (size * size), minlength=size * size).reshape(size, size)
     pair_counts = pair_counts + pair_counts.T
     np.fill_diagonal(pair_counts, 0)
     labels = [c["path"] for c in present]
@@ -265,7 +267,8 @@ def frequencies(db: sqlite_utils.Database, *, by: str = "code", filters: Filters
     codings, one column per value. With ``rollup`` codings count for their top-level code.
     """
     frame, codes = _codings(db, filters, rollup)
-    present = [c for c in codes if c["id"] in set(frame["code_id"])]
+    used = set(frame["code_id"].unique().tolist())  # once, not once per code
+    present = [c for c in codes if c["id"] in used]
     labels = {c["id"]: c["path"] for c in present}
     order = [c["path"] for c in present]
     if by == "code":
@@ -282,7 +285,8 @@ def frequencies(db: sqlite_utils.Database, *, by: str = "code", filters: Filters
         titles = {r["id"]: r["title"] for r in store.rows(db, "SELECT id, title FROM documents ORDER BY id")}
         heading = document_labels(titles)
         column = frame["document_id"].map(heading)  # keyed by id: two documents of one title stay apart
-        columns = [heading[d] for d in titles if d in set(frame["document_id"])]
+        coded = set(frame["document_id"].unique().tolist())
+        columns = [heading[d] for d in titles if d in coded]
     else:
         values = {r["document_id"]: r["value"] for r in store.rows(db, "SELECT document_id, value FROM document_attributes WHERE name = ?", [by])}
         if not values:
