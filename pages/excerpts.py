@@ -52,8 +52,8 @@ with widgets.error_box():
     st.caption(" · ".join(f"**{widgets.md_escape(k)}**: {widgets.md_escape(v)}" for k, v in frame.attrs["description"]))
     if combine == "and":  # one row per stretch, its coders, the same-coder pairs of codings behind it
         st.caption("AND pairs a coder's codings only with that coder's own; a row is one stretch, with its coders and pairs.")
-    shown = ["link", "excerpt", "code"] + (["other_code"] if combine == "and" else []) + ["document", "turn", "speaker"] + \
-        (["coders", "pairs", "memo", "other_memo"] if combine == "and" else ["coder", "memo"])
+    shown = ["link", "excerpt", "coders", "pairs", "code", "other_code", "document", "turn", "speaker", "memo", "other_memo"] \
+        if combine == "and" else ["link", "excerpt", "code", "document", "turn", "speaker", "coder", "memo"]
     event = st.dataframe(frame[[c for c in shown if c in frame.columns]], hide_index=True, width="stretch", key="ex_table",
                          on_select="rerun", selection_mode="single-row",
                          column_config={"link": st.column_config.LinkColumn("open", display_text="↗", width="small"),
