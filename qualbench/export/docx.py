@@ -226,14 +226,16 @@ def _quotations(frame: pd.DataFrame) -> pd.DataFrame:
     there, in the order met; an AND row brings its ``coders``) and ``memos`` ((coder, memo) of
     each row).
     """
-    quotes: dict[tuple, dict] = {}
-    for row in frame.to_dict("records"):
-        key = (row["code_id"], row["document_id"], row["start"], row["end"])
-        quote = quotes.setdefault(key, dict(row, names=[], memos=[]))
-        coders = str(row["coders"]).split(", ") if row.get("coders") else [row["coder"]]
-        quote["names"] += [c for c in coders if c not in quote["names"]]
-        quote["memos"].append((row["coder"], row.get("memo")))
-    out = pd.DataFrame(list(quotes.values()), columns=list(frame.columns) + ["names", "memos"])
+    keys = ["code_id", "document_id", "start", "end"]
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy() if len(frame) else []
+    coders = frame["coders"] if "coders" in frame.columns else frame["coder"]
+    names: list[list[str]] = [[] for _ in range(len(set(group)) if len(frame) else 0)]
+    memos: list[list[tuple]] = [[] for _ in names]
+    for g, coder, listed, memo in zip(group, frame["coder"], coders, frame["memo"]):
+        names[g] += [c for c in str(listed).split(", ") if c not in names[g]]
+        memos[g].append((coder, memo))
+    out = frame[~frame.duplicated(keys)].reset_index(drop=True)  # groups are numbered in order of appearance
+    out["names"], out["memos"] = pd.Series(names, dtype=object), pd.Series(memos, dtype=object)
     out.attrs.update(frame.attrs)
     return out
 
