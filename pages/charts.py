@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qualbench import analysis, charts
+from qualbench import analysis, charts, documents
 from ui import analysis_widgets, project, widgets
 
 db = project.db()
@@ -23,13 +23,19 @@ with widgets.error_box():
             chart = charts.network(table, sizes, title=f"Co-occurrence network ({scope}, {measure})", value=measure)
         else:
             chart = charts.heatmap(table, title=f"Co-occurrence ({scope}, {measure})", value=measure)
+        st.caption("Two codes co-occur where the same coder applied both; one coder's code is never paired with another's.")
         if measure == "c" and scope == "overlap" and (table.to_numpy() > 1).any():
             st.info("Some c values exceed 1: one long coding overlaps several short codings of the other code.")
+        if note := charts.undefined_note(table):
+            st.info(note)
     elif kind == "Code frequencies":
         table = analysis.frequencies(db, filters=chosen, rollup=rollup)
         chart = charts.bars(table, title="Codings per code")
     else:
-        by = "document" if kind == "Codes by document" else st.selectbox("Attribute", ["area", "site", "role", "language"], key="chart_attribute")
+        by = "document" if kind == "Codes by document" else st.selectbox("Attribute", list(documents.attribute_values(db)), key="chart_attribute")
+        if by is None:
+            st.info("No document has case attributes yet: add them on the Documents page or with import --attr NAME=VALUE.")
+            st.stop()
         table = analysis.frequencies(db, by=by, filters=chosen, rollup=rollup)
         chart = charts.heatmap(table, title=f"Codings by {by}", columns_title=by)
 
@@ -43,7 +49,8 @@ with widgets.error_box():
     st.session_state["_chart_cell"] = cell
     if cell:
         passages = analysis.cell_excerpts(db, cell[0], cell[1], scope=scope, filters=chosen, rollup=rollup)
-        st.subheader(f"{cell[0]} × {cell[1]}: {len(passages)} {'pairs of codings' if scope == 'overlap' else scope + 's'}")
-        st.dataframe(passages.drop(columns=["document_id"]), hide_index=True, width="stretch", key="cell_passages")
+        st.subheader(f"{cell[0]} × {cell[1]}: {charts.passages_text(passages, scope)}")
+        st.dataframe(passages.drop(columns=["document_id"]), hide_index=True, width="stretch", key="cell_passages",
+                     column_config={"text": st.column_config.TextColumn("text", width="large")})
     elif kind == "Co-occurrence":
         st.caption("Click a cell (or an edge of the network) to list the passages behind it.")

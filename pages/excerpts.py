@@ -9,7 +9,7 @@ from qualbench.export import docx as docx_export, tables
 from qualbench.filters import Filters
 from ui import project, widgets
 
-COMBINE = {"or": "OR (any of them)", "and": "AND (where they overlap)", "not": "NOT (without)"}
+COMBINE = {"or": "OR (any of them)", "and": "AND (where one coder's codings overlap)", "not": "NOT (without)"}
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EAGER = 500  # reports up to this long are written at once; longer ones on request, with a progress bar
 
@@ -50,7 +50,10 @@ with widgets.error_box():
     frame = retrieval.excerpts(db, query)
     st.subheader(retrieval.counts_text(frame))
     st.caption(" · ".join(f"**{widgets.md_escape(k)}**: {widgets.md_escape(v)}" for k, v in frame.attrs["description"]))
-    shown = ["link", "excerpt", "code", "document", "turn", "speaker", "coder", "memo", "other_code", "other_coder"]
+    if combine == "and":  # one row per stretch, its coders, the same-coder pairs of codings behind it
+        st.caption("AND pairs a coder's codings only with that coder's own; a row is one stretch, with its coders and pairs.")
+    shown = ["link", "excerpt", "coders", "pairs", "code", "other_code", "document", "turn", "speaker", "memo", "other_memo"] \
+        if combine == "and" else ["link", "excerpt", "code", "document", "turn", "speaker", "coder", "memo"]
     event = st.dataframe(frame[[c for c in shown if c in frame.columns]], hide_index=True, width="stretch", key="ex_table",
                          on_select="rerun", selection_mode="single-row",
                          column_config={"link": st.column_config.LinkColumn("open", display_text="↗", width="small"),

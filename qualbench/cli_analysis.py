@@ -35,7 +35,9 @@ def cmd_cooccurrence(args) -> int:
     matrix = analysis.cooccurrence(db, scope=args.scope, measure=args.measure, filters=filters, rollup=args.rollup)
     _write(out, lambda: matrix.to_csv(out, index_label="code", float_format="%.4f" if args.measure == "c" else None),
            lambda: charts.heatmap(matrix, title=f"Co-occurrence ({args.scope} scope, {args.measure})", value=args.measure))
-    print(f"{len(matrix)} x {len(matrix)} {args.measure} matrix ({args.scope} scope) written to {out}.")
+    undefined = int(matrix.isna().to_numpy().sum())
+    note = f" {undefined} cells have an undefined c (n_A + n_B - n_AB <= 0), left blank." if undefined else ""
+    print(f"{len(matrix)} x {len(matrix)} {args.measure} matrix ({args.scope} scope) written to {out}.{note}")
     return 0
 
 

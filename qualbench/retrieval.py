@@ -1,21 +1,35 @@
 """Retrieval: coded excerpts by code, Boolean code queries and filters, as pandas DataFrames.
 
 A :class:`Query` picks codes ("A"); a code includes its sub-codes unless
-``children=False``. It may combine them with other codes ("B"):
+``children=False``. It may combine them with other codes ("B"). As for co-occurrence
+(DESIGN.md, "Co-occurrence"), Boolean retrieval is read within one coder's work: a coding
+of A and a coding of B go together only when the same coder made both.
 
-- **or**: every coding of A or of B; one row per coding.
-- **and**: one row per pair of codings, one of A and one of B, in the same document whose
-  ranges overlap (``a.start < b.end and b.start < a.end``; ranges that only touch do not
-  overlap), which are exactly the pairs the co-occurrence matrix counts as n_AB (DESIGN.md,
-  "Co-occurrence", overlap scope). The row's excerpt is the **overlapping stretch**, the
-  words coded with both (NVivo's AND, MAXQDA's "overlapping segments"); with
-  ``stretch="union"`` it is the whole stretch from the first start to the last end. The
-  row's ``code``, ``coder``, ``memo``, ``created_at`` and ``coding_id`` are those of the
-  coding of A; the coding of B is in ``other_code``, ``other_coder``, ``other_memo`` and
-  ``other_coding_id``. A pair needs two different codings: a coding whose code is in both
-  A and B does not pair with itself, and each pair is listed once.
-- **not**: the codings of A that overlap no coding of B (a coding of a code that is in B
-  itself counts as coded B, so it is left out); whole codings, one row each.
+- **or**: every coding of A or of B; one row per coding (a passage two coders coded is
+  two rows, one per coder).
+- **and**: where one coder's coding of A overlaps the same coder's coding of B in the same
+  document (``a.start < b.end and b.start < a.end``; ranges that only touch do not overlap):
+  the same-coder pairs the co-occurrence matrix counts as n_AB (overlap scope). Each
+  distinct **stretch** (document, start, end) is ONE row, however many pairs and coders
+  lie behind it: the stretch is the words coded with both (NVivo's AND, MAXQDA's
+  "overlapping segments"), or with ``stretch="union"`` the whole stretch from the first
+  start to the last end of the pair. A pair needs two different codings: a coding whose
+  code is in both A and B does not pair with itself. On an AND row:
+
+  - ``coders``: every coder who coded the stretch with both, in alphabetical order,
+    comma-separated ("Signe Holm, Tobias Berg"); ``coder`` and ``other_coder`` hold the
+    same (a pair is one coder's, so the coders of B are those of A);
+  - ``pairs``: how many same-coder pairs of codings give this stretch (the column sums to
+    the cell's n_AB when A and B share no code);
+  - ``coding_id``, ``code_id``, ``code``, ``created_at`` are those of the coding of A in the
+    first pair (pairs in order of coder, then coding ids), ``other_coding_id`` and
+    ``other_code`` of its partner coding of B: a real coding to go back to, not a summary;
+  - ``memo`` holds the memos on the codings of A behind the stretch, ``other_memo`` those
+    on the codings of B: each distinct memo once, one a line, each preceded by its coder's
+    name ("Signe Holm: ...") when more than one coder coded the stretch.
+- **not**: the codings of A that overlap no coding of B by their own coder (a coding of a
+  code that is in B itself counts as coded B, so it is left out); whole codings, one row
+  each. Another coder's coding of B does not exclude it.
 
 Which codings take part at all is decided by the filters: :class:`qualbench.filters.Filters`
 (documents, kinds, case attributes, coders) and the date range on the coding's
@@ -44,7 +58,7 @@ import pandas as pd
 import sqlite_utils
 
 from . import codebook, coding, documents, store
-from .analysis import overlap_pairs
+from .analysis import SAME_CODER, overlap_pairs
 from .errors import NotFound, QualbenchError
 from .filters import Filters
 
@@ -53,6 +67,7 @@ STRETCHES = ("overlap", "union")
 COLUMNS = ["coding_id", "document_id", "document", "kind", "turn", "speaker", "code_id", "code", "coder", "memo",
            "created_at", "start", "end", "excerpt", "context_before", "context_after", "link"]
 OTHER_COLUMNS = ["other_coding_id", "other_code", "other_coder", "other_memo"]
+AND_COLUMNS = OTHER_COLUMNS + ["coders", "pairs"]  # the columns an AND query adds
 _CODING_FIELDS = ["coding_id", "document_id", "code_id", "start", "end", "coder", "memo", "created_at"]
 
 
@@ -143,12 +158,36 @@ def _codings(db: sqlite_utils.Database, code_ids: list[int], filters: Filters, s
 
 
 def _pairs(a: pd.DataFrame, b: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (in ``a`` and in ``b``) of every overlapping pair of a coding of A and one of B."""
-    i, j = overlap_pairs(pd.concat([a, b], ignore_index=True))
+    """Positions (in ``a`` and in ``b``) of every overlapping pair of a coding of A and one of B by the same coder."""
+    i, j = overlap_pairs(pd.concat([a, b], ignore_index=True), by=SAME_CODER)
     i_in_a = i < len(a)
     mixed = i_in_a != (j < len(a))
     i, j, i_in_a = i[mixed], j[mixed], i_in_a[mixed]
     return np.where(i_in_a, i, j), np.where(i_in_a, j, i) - len(a)
+
+
+def _memos(memos: pd.Series, coders: pd.Series, several: bool) -> str:
+    """The memos of a stretch's codings: each distinct one once, with its coder's name when several coders coded it."""
+    lines = [f"{coder}: {memo}" if several else memo for coder, memo in zip(coders, memos) if memo and not pd.isna(memo)]
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _stretches(rows: pd.DataFrame) -> pd.DataFrame:
+    """The AND pairs grouped into one row per distinct stretch (document, start, end); see the module docstring."""
+    if rows.empty:
+        return rows.assign(coders=pd.Series(dtype=object), pairs=pd.Series(dtype="int64"))
+    rows = rows.sort_values(["document_id", "start", "end", "coder", "coding_id", "other_coding_id"], kind="stable")
+    keys = ["document_id", "start", "end"]
+    out = rows.drop_duplicates(keys).set_index(keys)  # the first pair of each stretch
+    grouped = rows.groupby(keys, sort=False)
+    coders = grouped["coder"].agg(lambda c: ", ".join(sorted(set(c))))
+    several = grouped["coder"].nunique() > 1
+    out["coders"] = coders
+    out["pairs"] = grouped.size()
+    out["coder"] = out["other_coder"] = coders
+    out["memo"] = [_memos(g["memo"], g["coder"], several[k]) for k, g in grouped]
+    out["other_memo"] = [_memos(g["other_memo"], g["coder"], several[k]) for k, g in grouped]
+    return out.reset_index()
 
 
 def _combine(a: pd.DataFrame, b: pd.DataFrame, how: str, stretch: str) -> pd.DataFrame:
@@ -161,13 +200,13 @@ def _combine(a: pd.DataFrame, b: pd.DataFrame, how: str, stretch: str) -> pd.Dat
     left, right = a.iloc[pos_a].reset_index(drop=True), b.iloc[pos_b].reset_index(drop=True)
     rows = left.assign(other_coding_id=right["coding_id"], other_code_id=right["code_id"],
                        other_coder=right["coder"], other_memo=right["memo"])
-    pick = (max, min) if stretch == "overlap" else (min, max)
-    rows["start"] = [pick[0](x, y) for x, y in zip(left["start"], right["start"])]
-    rows["end"] = [pick[1](x, y) for x, y in zip(left["end"], right["end"])]
+    pick = (np.maximum, np.minimum) if stretch == "overlap" else (np.minimum, np.maximum)
+    rows["start"] = pick[0](left["start"].to_numpy(), right["start"].to_numpy())
+    rows["end"] = pick[1](left["end"].to_numpy(), right["end"].to_numpy())
     ids = rows[["coding_id", "other_coding_id"]].to_numpy()
     unordered = pd.DataFrame({"low": ids.min(axis=1), "high": ids.max(axis=1)})
     keep = (rows["coding_id"] != rows["other_coding_id"]) & ~unordered.duplicated()
-    return rows[keep.to_numpy()].reset_index(drop=True)
+    return _stretches(rows[keep.to_numpy()].reset_index(drop=True))
 
 
 # --- turning codings into excerpts -----------------------------------------------------------
@@ -205,7 +244,7 @@ def _word_filter(words: str):
 
 def _attribute_columns(names: list[str]) -> dict[str, str]:
     """Attribute name -> its column (an attribute named like a fixed column gets " (attribute)")."""
-    taken = set(COLUMNS) | set(OTHER_COLUMNS)
+    taken = set(COLUMNS) | set(AND_COLUMNS)
     return {n: f"{n} (attribute)" if n in taken else n for n in names}
 
 
@@ -241,7 +280,8 @@ def excerpts(db: sqlite_utils.Database, query: Query | None = None, **options) -
     """The excerpts a query retrieves, in document order (document, start, end).
 
     Give a :class:`Query` or its fields as keywords (``excerpts(db, codes=["Cross-pressure"])``).
-    Columns: :data:`COLUMNS`, then :data:`OTHER_COLUMNS` for an AND query, then one column
+    Columns: :data:`COLUMNS`, then :data:`AND_COLUMNS` (:data:`OTHER_COLUMNS`, ``coders``,
+    ``pairs``) for an AND query, then one column
     per case attribute of the project. ``frame.attrs`` holds ``description`` (the query in
     words, see :func:`describe`), ``context``, ``combine`` and ``attributes`` (the attribute
     columns). An unknown code, coder, attribute (name or value) or document raises
@@ -272,11 +312,12 @@ def excerpts(db: sqlite_utils.Database, query: Query | None = None, **options) -
                   "link": coding.passage_link(row["document_id"], start)}
         if query.combine == "and":
             record.update(other_coding_id=row["other_coding_id"], other_code=paths[row["other_code_id"]],
-                          other_coder=row["other_coder"], other_memo=row["other_memo"])
+                          other_coder=row["other_coder"], other_memo=row["other_memo"], coders=row["coders"],
+                          pairs=int(row["pairs"]))
         own = attributes.get(row["document_id"], {})
         record.update({column: own.get(name, "") for name, column in attribute_columns.items()})
         out.append(record)
-    columns = COLUMNS + (OTHER_COLUMNS if query.combine == "and" else []) + list(attribute_columns.values())
+    columns = COLUMNS + (AND_COLUMNS if query.combine == "and" else []) + list(attribute_columns.values())
     frame = pd.DataFrame(out, columns=columns)
     frame["turn"] = frame["turn"].astype("Int64")
     frame = frame.sort_values(["document_id", "start", "end", "coding_id"], kind="stable").reset_index(drop=True)
@@ -327,9 +368,10 @@ def describe(db: sqlite_utils.Database, query: Query) -> list[tuple[str, str]]:
     b = _codes_in_words(db, query.other, query.children, "or") if query.other else ""
     if query.combine == "and":
         span = "the words coded with both" if query.stretch == "overlap" else "from the first start to the last end"
-        codes = f"{a} AND {b}: each pair of overlapping codings, as the stretch {span}"
+        codes = (f"{a} AND {b}: where one coder's codings of both overlap; each stretch once, with its coders, "
+                 f"as the stretch {span}")
     elif query.combine == "not":
-        codes = f"{a} NOT {b}: codings of the first that overlap no coding of the second"
+        codes = f"{a} NOT {b}: codings of the first that overlap no coding of the second by the same coder"
     else:
         codes = f"{a} or {b}" if b else a
     f = query.filters

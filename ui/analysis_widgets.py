@@ -17,10 +17,10 @@ def filters(db, *, key: str) -> tuple[Filters, bool]:
         coders = left.multiselect("Coders (none chosen: all)", agreement.coders_with_codings(db), key=f"{key}_coders")
         kinds = right.multiselect("Document kinds", list(store.DOCUMENT_KINDS), key=f"{key}_kinds")
         attributes = {}
-        values = documents.attribute_values(db)
+        values = documents.attribute_values(db)  # every case attribute of the project, dates too
         cols = st.columns(3)
-        for i, name in enumerate(n for n in ("area", "site", "role") if n in values):
-            chosen = cols[i].multiselect(name, values[name], key=f"{key}_attr_{name}")
+        for i, (name, options) in enumerate(values.items()):
+            chosen = cols[i % 3].multiselect(name, options, key=f"{key}_attr_{name}")
             if chosen:
                 attributes[name] = chosen
         rollup = st.toggle("Roll children up into their themes", key=f"{key}_rollup")
@@ -50,7 +50,8 @@ def _current_settings() -> dict:
     settings = {k: state[k] for k in CHART_KEYS if k in state}
     settings["coders"] = state.get("charts_coders", [])
     settings["kinds"] = state.get("charts_kinds", [])
-    settings["attributes"] = {n: state[f"charts_attr_{n}"] for n in ("area", "site", "role") if state.get(f"charts_attr_{n}")}
+    prefix = "charts_attr_"  # one multiselect per case attribute, whatever the project's attributes are
+    settings["attributes"] = {k[len(prefix):]: list(v) for k, v in state.items() if str(k).startswith(prefix) and v}
     if state.get("_chart_cell"):
         settings["cell"] = list(state["_chart_cell"])
     return settings
@@ -69,8 +70,9 @@ def _apply_view() -> None:
             st.session_state[key] = settings[key]
     st.session_state["charts_coders"] = settings.get("coders", [])
     st.session_state["charts_kinds"] = settings.get("kinds", [])
-    for name_ in ("area", "site", "role"):
-        st.session_state[f"charts_attr_{name_}"] = settings.get("attributes", {}).get(name_, [])
+    saved = settings.get("attributes", {})
+    for name_, options in documents.attribute_values(project.db()).items():  # a value no document has any more is dropped
+        st.session_state[f"charts_attr_{name_}"] = [v for v in saved.get(name_, []) if v in options]
     st.session_state["_view_note"] = (view["name"], view["created_by"], view["created_at"], problems)
 
 

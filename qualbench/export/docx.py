@@ -4,8 +4,11 @@
 report: a title page (project, the query and its filters, the date, the counts and the
 excerpts per code), then the excerpts grouped by code (a heading per code following the
 codebook's hierarchy, with its definition) or by document, each as a quotation with its
-citation (document, speaker, turn, case attributes, coder) and its memo; with context the
-coded words are highlighted inside it. An optional appendix holds the codebook.
+citation (document, speaker, turn, case attributes, coders) and its memos; with context the
+coded words are highlighted inside it. A passage is quoted once under a code: the rows of
+one code, document, start and end by different coders (an OR query gives one row per
+coding) become one quotation whose citation names every one of them (DESIGN.md,
+"Co-occurrence"). An optional appendix holds the codebook.
 :func:`codebook_docx` writes the codebook alone: a table per theme.
 """
 
@@ -211,21 +214,48 @@ def _table(document, header: list[str], rows: list[list], widths: list, *, size:
 # --- the excerpt report -----------------------------------------------------------------------
 
 
+def _names(names: list[str]) -> str:
+    """"Signe", "Signe and Tobias", "Ann, Signe and Tobias"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _quotations(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per quotation: the rows of one code, document, start and end become one, in the frame's order.
+
+    Each quotation keeps its first row's columns and adds ``names`` (every coder who coded it
+    there, in the order met; an AND row brings its ``coders``) and ``memos`` ((coder, memo) of
+    each row).
+    """
+    keys = ["code_id", "document_id", "start", "end"]
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy() if len(frame) else []
+    coders = frame["coders"] if "coders" in frame.columns else frame["coder"]
+    names: list[list[str]] = [[] for _ in range(len(set(group)) if len(frame) else 0)]
+    memos: list[list[tuple]] = [[] for _ in names]
+    for g, coder, listed, memo in zip(group, frame["coder"], coders, frame["memo"]):
+        names[g] += [c for c in str(listed).split(", ") if c not in names[g]]
+        memos[g].append((coder, memo))
+    out = frame[~frame.duplicated(keys)].reset_index(drop=True)  # groups are numbered in order of appearance
+    out["names"], out["memos"] = pd.Series(names, dtype=object), pd.Series(memos, dtype=object)
+    out.attrs.update(frame.attrs)
+    return out
+
+
 def _citation(row, attribute_columns: list[str], *, with_code: bool) -> str:
-    """The citation line under an excerpt."""
+    """The citation line under an excerpt, naming every coder who coded it."""
     pieces = [retrieval.source(row)]
     attributes = "; ".join(f"{name}: {row[name]}" for name in attribute_columns if row.get(name))
     if attributes:
         pieces.append(attributes)
+    coders = _names(row["names"])
     if row.get("other_code"):
-        pieces.append(f"coded “{row['code']}” by {row['coder']} and “{row['other_code']}” by {row['other_coder']}")
+        pieces.append(f"coded “{row['code']}” and “{row['other_code']}” by {coders}")
     else:
-        pieces.append((f"coded “{row['code']}” by " if with_code else "coded by ") + row["coder"])
+        pieces.append((f"coded “{row['code']}” by " if with_code else "coded by ") + coders)
     return "— " + " · ".join(pieces)
 
 
 def _add_excerpt(body: _Body, row, *, attribute_columns: list[str], context, with_code: bool) -> None:
-    """One excerpt: the quotation (in its context, coded words highlighted), citation and memo(s)."""
+    """One quotation: the excerpt (in its context, coded words highlighted), citation and memo(s)."""
     paragraph = body.paragraph("Excerpt")
     before, after = (row.get("context_before") or "", row.get("context_after") or "") if context else ("", "")
     cut = isinstance(context, int) and not isinstance(context, bool)
@@ -237,21 +267,34 @@ def _add_excerpt(body: _Body, row, *, attribute_columns: list[str], context, wit
     if after:
         _run(paragraph, _lines(after) + (" …" if cut else "")).font.color.rgb = GREY
     body.paragraph("Citation", _clean(_citation(row, attribute_columns, with_code=with_code)))
-    memos = [(row["code"], row["coder"], row.get("memo"))]
-    if row.get("other_code"):
-        memos.append((row["other_code"], row["other_coder"], row.get("other_memo")))
-    for code, coder, memo in memos:
+    if row.get("other_code"):  # an AND row: the memos on its codings of each code (with their coders' names)
+        one = len(row["names"]) == 1
+        memos = [(f"Memo on “{code}” ({row['names'][0]}): " if one else f"Memo on “{code}”: ", memo)
+                 for code, memo in ((row["code"], row.get("memo")), (row["other_code"], row.get("other_memo")))]
+    else:
+        memos = [(f"Memo ({coder}): ", memo) for coder, memo in row["memos"]]
+    for label, memo in memos:
         if memo and not pd.isna(memo):
             paragraph = body.paragraph("Memo")
-            label = f"Memo on “{code}” ({coder}): " if len(memos) > 1 else f"Memo ({coder}): "
             _run(paragraph, _clean(label)).bold = True
             _run(paragraph, _clean(memo))
 
 
-def _title_page(document, db, frame: pd.DataFrame, *, title: str, description: list, group_by: str, context) -> None:
+def _passages_text(quotes: pd.DataFrame) -> str:
+    """"4 passages from 2 documents": the quotations of a section."""
+    n, docs = len(quotes), int(quotes["document_id"].nunique()) if len(quotes) else 0
+    return f"{n:,} passage{'s' * (n != 1)} from {docs:,} document{'s' * (docs != 1)}"
+
+
+def _title_page(document, db, frame: pd.DataFrame, quotes: pd.DataFrame, *, title: str, description: list,
+                group_by: str, context) -> None:
     document.add_paragraph(_clean(title), style="Title")
     document.add_paragraph("Coded excerpts", style="Subtitle")
-    document.add_paragraph().add_run(retrieval.counts_text(frame)).bold = True
+    counts = document.add_paragraph()
+    counts.add_run(retrieval.counts_text(frame)).bold = True
+    if len(quotes) < len(frame):
+        counts.add_run(f", quoted as {_passages_text(quotes)}: a passage that several coders coded with the same code "
+                       "is quoted once, naming them all.")
     document.add_paragraph(f"Exported on {date.today().isoformat()} by Qualbench, grouped by {group_by}.")
     document.add_heading("The query", level=2)
     rows = [[label, value] for label, value in description] or [["Query", "not recorded"]]
@@ -265,18 +308,18 @@ def _title_page(document, db, frame: pd.DataFrame, *, title: str, description: l
     note = ("Each excerpt is quoted exactly as coded. "
             + ("Its context is shown in grey, the coded words highlighted. " if context else "")
             + "Below it: the document, speaker and turn (paragraph in field notes and observations), "
-              "the document's case attributes, and who coded it; then the coder's memo, where there is one.")
+              "the document's case attributes, and every coder who coded it; then the coders' memos, where there are any.")
     document.add_paragraph(note).paragraph_format.space_before = Pt(10)
     if group_by == "code":
         document.add_heading("Excerpts per code", level=2)
-        per = frame.groupby("code", sort=False).agg(excerpts=("coding_id", "size"), documents=("document_id", "nunique"))
+        per = quotes.groupby("code", sort=False).agg(passages=("coding_id", "size"), documents=("document_id", "nunique"))
         order = [c["path"] for c in codebook.codes(db) if c["path"] in per.index]
-        _table(document, ["Code", "Excerpts", "Documents"], [[p, per.at[p, "excerpts"], per.at[p, "documents"]] for p in order],
+        _table(document, ["Code", "Passages", "Documents"], [[p, per.at[p, "passages"], per.at[p, "documents"]] for p in order],
                [Cm(11.6), Cm(2.5), Cm(2.5)], size=9)
     else:
         document.add_heading("Excerpts per document", level=2)
-        per = frame.groupby(["document_id", "document"]).size()
-        _table(document, ["Document", "Excerpts"], [[d, n] for (_, d), n in per.items()], [Cm(14.1), Cm(2.5)], size=9)
+        per = quotes.groupby(["document_id", "document"]).size()
+        _table(document, ["Document", "Passages"], [[d, n] for (_, d), n in per.items()], [Cm(14.1), Cm(2.5)], size=9)
 
 
 def _sections(db, frame: pd.DataFrame, group_by: str):
@@ -308,8 +351,9 @@ def excerpts_docx(db: sqlite_utils.Database, frame: pd.DataFrame, *, group_by: s
     ``group_by``: "code" (a heading per code in codebook order, nested as in the codebook,
     with its definition; excerpts in document order under their own code) or "document"
     (a heading per document; excerpts in text order, each citing its code). ``context``
-    shows the frame's context around each excerpt with the coded words highlighted.
-    ``progress(done, total)`` is called as excerpts are written. An empty frame gives a
+    shows the frame's context around each excerpt with the coded words highlighted. A
+    passage several coders coded with one code is quoted once, citing them all.
+    ``progress(done, total)`` is called as quotations are written. An empty frame gives a
     report that says plainly that nothing matched.
     """
     if group_by not in GROUPINGS:
@@ -319,17 +363,18 @@ def excerpts_docx(db: sqlite_utils.Database, frame: pd.DataFrame, *, group_by: s
     document = _new_document(f"{title} — coded excerpts")
     attribute_columns = frame.attrs.get("attributes", [])
     context_kind = frame.attrs.get("context", 0) if context else 0
-    _title_page(document, db, frame, title=title, description=frame.attrs.get("description", []),
+    quotes = _quotations(frame)
+    _title_page(document, db, frame, quotes, title=title, description=frame.attrs.get("description", []),
                 group_by=group_by, context=context_kind)
-    total, done = len(frame), 0
+    total, done = len(quotes), 0
     if total:
         body = _Body(document)
-        for k, (heading, level, definition, rows) in enumerate(_sections(db, frame, group_by)):
+        for k, (heading, level, definition, rows) in enumerate(_sections(db, quotes, group_by)):
             document.add_heading(_clean(heading), level=level).paragraph_format.page_break_before = k == 0
             if definition:
                 body.paragraph("Definition", _clean(definition))
             if len(rows):
-                body.paragraph("Citation", retrieval.counts_text(rows))
+                body.paragraph("Citation", _passages_text(rows))
             for row in rows.to_dict("records"):
                 _add_excerpt(body, row, attribute_columns=attribute_columns, context=context_kind,
                              with_code=group_by == "document")

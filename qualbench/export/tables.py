@@ -1,9 +1,10 @@
 """Excerpts as tables: CSV and XLSX (openpyxl), one row per excerpt.
 
 Columns: document, kind, turn, speaker, code (its path), coder, created_at, excerpt,
-context before and after, memo, the second coding's code, coder and memo for an AND
-query, then every case attribute of the project, and last the ids and offsets
-(document_id, coding_id, start, end) that tie a row back to the project. CSV is
+context before and after, memo, the second coding's code, coder and memo, the stretch's
+coders and its number of coding pairs for an AND query, then every case attribute of
+the project, and last the ids and offsets (document_id, coding_id, start, end) that tie
+a row back to the project. CSV is
 UTF-8 without BOM with ``\\n`` line ends (DESIGN.md, "Interchange"). In XLSX every text
 cell is stored as text, so an excerpt beginning with "=" is never taken for a formula.
 """
@@ -19,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 LEADING = ["document", "kind", "turn", "speaker", "code", "coder", "created_at", "excerpt", "context_before", "context_after", "memo",
-           "other_code", "other_coder", "other_memo"]
+           "other_code", "other_coder", "other_memo", "coders", "pairs"]
 TRAILING = ["document_id", "coding_id", "other_coding_id", "start", "end"]
 WIDTHS = {"document": 36, "excerpt": 70, "context_before": 40, "context_after": 40, "memo": 40, "other_memo": 40, "code": 32,
           "other_code": 32, "created_at": 20}

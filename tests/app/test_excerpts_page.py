@@ -36,7 +36,8 @@ def test_codes_give_the_table_counts_and_the_report(app, sample_db):
     assert table.columns[0] == "link" and "excerpt" in table.columns
     assert retrieval.counts_text(expected) in app.subheader[0].value
     report = app.session_state["ex_docx"]  # written at once for a result this size
-    assert len(excerpts_in(report)) == len(expected)
+    # a passage both coders coded with one code is quoted once (one row per coding in the table)
+    assert len(excerpts_in(report)) == len(expected.drop_duplicates(["code_id", "document_id", "start", "end"]))
 
 
 def test_and_not_and_the_sub_code_switch(app, sample_db):
@@ -91,4 +92,26 @@ def test_a_long_report_is_written_on_request(app, sample_db):
     assert prepare, "the page offers to write a long report"
     prepare[0].click().run()
     assert not app.exception
-    assert len(excerpts_in(app.session_state["ex_docx"])) == rows
+    frame = retrieval.excerpts(sample_db, codes=themes, context=200)
+    assert len(frame) == rows
+    # one quotation per passage and code: rows of one code and stretch by both coders are quoted once
+    passages = len(frame.drop_duplicates(["code_id", "document_id", "start", "end"]))
+    assert passages < rows and len(excerpts_in(app.session_state["ex_docx"])) == passages
+
+
+def test_an_and_query_shows_each_stretch_once_with_its_coders(app, sample_db):
+    # The sample's two coders, Signe Holm and Tobias Berg: Boundary confusion AND Privacy distance
+    open_page(app)
+    app.multiselect(key="ex_codes").set_value(["Boundary confusion"])
+    app.radio(key="ex_combine").set_value("and").run()
+    app.multiselect(key="ex_other").set_value(["Privacy distance"]).run()
+    assert not app.exception and not app.error
+    expected = retrieval.excerpts(sample_db, codes=["Boundary confusion"], combine="and", other=["Privacy distance"])
+    table = app.dataframe[0].value
+    assert {"coders", "pairs", "other_code"} <= set(table.columns) and "coder" not in table.columns
+    assert table["coders"].tolist() == expected["coders"].tolist()
+    assert "Signe Holm, Tobias Berg" in set(table["coders"])  # a stretch both coded is one row naming both
+    assert not expected.duplicated(["document_id", "start", "end"]).any()
+    assert table["pairs"].sum() > len(table)
+    assert any("a row is one stretch" in c.value for c in app.caption)
+    assert len(excerpts_in(app.session_state["ex_docx"])) == len(expected)

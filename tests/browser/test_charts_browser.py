@@ -6,6 +6,8 @@ import re
 import pytest
 from PIL import Image
 
+from qualbench import analysis, store
+
 from .support import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -49,8 +51,13 @@ def test_clicking_a_cell_lists_its_passages(page, app_server):
     wait_for_app(page)
     heading = page.get_by_role("heading", name=re.compile(r".+ × .+: \d+ pairs of codings"))
     heading.wait_for()
-    count = int(re.search(r": (\d+) pairs", heading.inner_text()).group(1))
-    assert count >= 5  # the darkest cell of the sample's overlap matrix
+    a, b, count, passages = re.match(r"(.+) × (.+): (\d+) pairs of codings by the same coder, in (\d+) passages?",
+                                     heading.inner_text()).groups()
+    assert int(count) >= 5  # the darkest cell of the sample's overlap matrix (8: Signe Holm's 3 and Tobias Berg's 5)
+    db = store.open_project(app_server.db_path, create=False)
+    expected = analysis.cell_excerpts(db, a, b)  # each passage once, with its coders
+    assert (int(count), int(passages)) == (int(expected["pairs"].sum()), len(expected))
+    assert int(count) == analysis.cooccurrence(db).loc[a, b]
     screenshot(page, "charts_cell_clicked")
 
 

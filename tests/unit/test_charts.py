@@ -2,9 +2,11 @@
 
 import struct
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from qualbench import analysis, charts
+from qualbench import analysis, charts, codebook, coding, documents
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -46,3 +48,50 @@ def test_network_of_themes(sample_db):
     edges = chart.layer[0].data
     assert len(edges) == int((matrix.to_numpy() > 0).sum() / 2)  # one edge per co-occurring pair
     assert set(edges.columns) >= {"row", "column", "c"}
+
+
+@pytest.fixture
+def undefined(db):
+    """By hand: one coder's two long A (0-30, 5-35) each overlap both short B (10-12, 20-22): n_A = n_B = 2, n_AB = 4,
+    so c = 4 / (2 + 2 - 4) is undefined; C 6-9 overlaps both A: n_AC = 2, c = 2 / (2 + 1 - 2) = 2."""
+    doc = documents.import_bytes(db, ("y" * 40).encode(), "y.txt", title="y", who="t").document_id
+    for code in ("A", "B", "C"):
+        codebook.add_code(db, code, who="t")
+    for start, end in ((0, 30), (5, 35)):
+        coding.apply(db, doc, "A", start, end, coder="S")
+    for start, end in ((10, 12), (20, 22)):
+        coding.apply(db, doc, "B", start, end, coder="S")
+    coding.apply(db, doc, "C", 6, 9, coder="S")
+    return analysis.cooccurrence(db, measure="c")
+
+
+def test_an_undefined_c_is_an_empty_marked_cell_whose_tooltip_says_why(undefined):
+    assert np.isnan(undefined.loc["A", "B"])
+    chart = charts.heatmap(undefined, title="c", value="c")
+    cells = chart.data.set_index(["row", "column"])
+    ab = cells.loc[("A", "B")]
+    assert not ab["defined"] and pd.isna(ab["c"]) and ab["shown"] == "undefined"  # never drawn as 0
+    assert "c is undefined: n_A + n_B − n_AB = 2 + 2 − 4 = 0" in ab["why"]
+    ac = cells.loc[("A", "C")]
+    assert ac["defined"] and ac["c"] == 2 and ac["shown"] == "2" and "c exceeds 1" in ac["why"]
+    assert cells.loc[("B", "C"), "why"] == "n_AB = 0, n_A = 2, n_B = 1"
+    spec = chart.to_dict()
+    assert {"field": "why", "type": "nominal", "title": "how"} in spec["layer"][0]["encoding"]["tooltip"]
+    svg = charts.to_svg(chart)
+    assert svg.count(f'fill="{charts.UNDEFINED_FILL}"') == 2  # A x B and B x A, in grey; every other cell in blue
+    width, _ = png_size(charts.to_png(chart))
+    assert width > 0
+
+
+def test_a_frequency_heatmap_has_no_cooccurrence_tooltip(sample_db):
+    table = analysis.frequencies(sample_db, by="area")
+    chart = charts.heatmap(table, title="Codings by area", columns_title="area")
+    assert chart.data["defined"].all()
+    assert all(t.get("field") != "why" for t in chart.to_dict()["layer"][0]["encoding"]["tooltip"])
+
+
+def test_an_empty_matrix_still_draws(db):
+    # a filter that leaves no codings: a 0 x 0 matrix (its maximum is NaN) gives a chart, not a Vega error
+    matrix = analysis.cooccurrence(db, measure="c")
+    assert matrix.empty
+    assert png_size(charts.to_png(charts.heatmap(matrix, title="nothing", value="c")))[0] > 0

@@ -10,7 +10,7 @@ import pytest
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
-from qualbench import codebook, export, retrieval
+from qualbench import codebook, coding, documents, export, retrieval
 from qualbench.export import docx as docx_export, tables
 from qualbench.filters import Filters
 
@@ -87,14 +87,63 @@ def test_context_is_shown_with_the_coded_words_highlighted(project):
     assert highlighted(block["paragraph"]) == "nobody helps them"
 
 
-def test_an_and_row_cites_both_codings_and_both_memos(project):
+def test_an_and_row_cites_both_codes_and_both_memos(project):
     db, _ = project
     frame = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"])
-    frame.loc[0, "other_memo"] = "Tobias's note."
+    frame.loc[0, "other_memo"] = "Signe's note on B."
     block = blocks(docx_export.excerpts_docx(db, frame, context=False))[0]
-    assert block["text"] == "“closes at noon”"
-    assert "coded “A” by Signe and “B” by Tobias" in block["citation"]
-    assert block["memos"] == ["Memo on “A” (Signe): Opening hours as a limit.", "Memo on “B” (Tobias): Tobias's note."]
+    assert block["text"] == "“counter closes”"  # Signe's A_noon x her B_closes
+    assert "coded “A” and “B” by Signe" in block["citation"]
+    assert block["memos"] == ["Memo on “A” (Signe): Opening hours as a limit.", "Memo on “B” (Signe): Signe's note on B."]
+
+
+TEXT = "Respondent: The queue is long and the screen says no.\n\nInterviewer: And then?"
+
+
+@pytest.fixture
+def two_coders(db):
+    """Signe and Tobias both coded "The queue is long" with A (a memo each); Tobias alone coded "the screen says no"."""
+    doc = documents.import_bytes(db, TEXT.encode(), "q.txt", title="Queue", kind="interview", who="t").document_id
+    codebook.add_code(db, "A", who="t")
+    codebook.add_code(db, "B", who="t")
+    start = TEXT.index("The queue is long")
+    for coder, memo in (("Signe", "Waiting."), ("Tobias", "Queues again.")):
+        coding.apply(db, doc, "A", start, start + len("The queue is long"), coder=coder, memo=memo)
+        coding.apply(db, doc, "B", start + 4, start + 9, coder=coder)  # "queue"
+    screen = TEXT.index("the screen says no")
+    coding.apply(db, doc, "A", screen, screen + len("the screen says no"), coder="Tobias")
+    return db
+
+
+def test_a_passage_several_coders_coded_is_quoted_once_naming_them_all(two_coders):
+    db = two_coders
+    frame = retrieval.excerpts(db, codes=["A"])
+    assert len(frame) == 3  # OR: one row per coding
+    data = docx_export.excerpts_docx(db, frame, context=False)
+    found = blocks(data)
+    # By hand: two quotations under A, the shared passage once with both coders and both memos
+    assert [b["text"] for b in found] == ["“The queue is long”", "“the screen says no”"]
+    assert found[0]["citation"].endswith("coded by Signe and Tobias")
+    assert found[0]["memos"] == ["Memo (Signe): Waiting.", "Memo (Tobias): Queues again."]
+    assert found[1]["citation"].endswith("coded by Tobias") and found[1]["memos"] == []
+    text = all_text(data)
+    assert "3 excerpts from 1 document, quoted as 2 passages from 1 document" in text
+    per_code = docx.Document(io.BytesIO(data)).tables[1]
+    assert [[c.text for c in row.cells] for row in per_code.rows] == [["Code", "Passages", "Documents"], ["A", "2", "1"]]
+    by_document = blocks(docx_export.excerpts_docx(db, retrieval.excerpts(db, codes=["A", "B"]), group_by="document", context=False))
+    # in text order: A "The queue is long" (both), B "queue" (both), A "the screen says no" (Tobias)
+    assert [b["text"] for b in by_document] == ["“The queue is long”", "“queue”", "“the screen says no”"]
+    assert [b["citation"].split(" · ")[-1] for b in by_document] == [
+        "coded “A” by Signe and Tobias", "coded “B” by Signe and Tobias", "coded “A” by Tobias"]
+
+
+def test_an_and_stretch_two_coders_coded_is_one_quotation_naming_both(two_coders):
+    db = two_coders
+    frame = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"])
+    found = blocks(docx_export.excerpts_docx(db, frame, context=False))
+    assert [b["text"] for b in found] == ["“queue”"]
+    assert "coded “A” and “B” by Signe and Tobias" in found[0]["citation"]
+    assert found[0]["memos"] == ["Memo on “A”: Signe: Waiting.\nTobias: Queues again."]
 
 
 def test_danish_and_emoji_excerpts_and_memos_survive(project):

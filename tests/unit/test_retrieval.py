@@ -1,8 +1,9 @@
 """Retrieval of coded excerpts: OR / AND / NOT on hand-built overlaps, filters, context, and clear errors.
 
 The project below is built so that every Boolean rule has a case that must pass and a
-case that must not: two codings that overlap, two that only touch, a child code, two
-coders, two documents with different case attributes.
+case that must not: two codings by one coder that overlap, two that only touch, two that
+overlap but are by two coders (never paired: DESIGN.md, "Co-occurrence"), a child code,
+two documents with different case attributes.
 """
 
 import csv
@@ -16,7 +17,7 @@ import docx
 import openpyxl
 import pytest
 
-from qualbench import codebook, coding, documents, retrieval, store
+from qualbench import analysis, codebook, coding, documents, retrieval, store
 from qualbench.errors import NotFound, QualbenchError
 from qualbench.filters import Filters
 
@@ -55,11 +56,12 @@ def build(db) -> dict:
         return c[name]
 
     code("A_noon", job, JOB, "The counter closes at noon", "Signe", memo="Opening hours as a limit.")
-    code("B_line", job, JOB, "closes at noon and the phone line", "Tobias", day="2026-04-02")  # overlaps A_noon
-    code("B_busy", job, JOB, "phone line is busy. ", "Tobias")  # ends exactly where A_anyway starts: touches, no overlap
+    code("B_closes", job, JOB, "counter closes", "Signe")  # overlaps A_noon, same coder: an AND pair
+    code("B_line", job, JOB, "closes at noon and the phone line", "Tobias", day="2026-04-02")  # overlaps A_noon, other coder
+    code("B_busy", job, JOB, "phone line is busy. ", "Signe")  # ends exactly where A_anyway starts: touches, no overlap
     code("A_anyway", job, JOB, "Citizens come anyway.", "Signe")
     code("A1_mitid", job, JOB, "MitID fails", "Signe", day="2026-05-20")
-    code("A_because", job, JOB, "Because MitID fails", "Tobias")  # overlaps A1_mitid
+    code("A_because", job, JOB, "Because MitID fails", "Tobias")  # overlaps A1_mitid, other coder
     code("C_nobody", job, JOB, "nobody helps them", "Tobias")
     code("A_queue", borger, BORGER, "Borgerne står i kø", "Signe", memo="Køen 😅")
     code("B_kode", borger, BORGER, "skærmen siger kode forkert. 👍🏽", "Signe")
@@ -88,57 +90,125 @@ def test_or_gives_every_coding_of_any_code_and_a_parent_includes_its_children(pr
     assert ids(retrieval.excerpts(db, codes=["A1"], combine="or", other=["C"])) == ids(both)
 
 
-def test_and_gives_the_overlapping_stretch_of_each_overlapping_pair_and_touching_is_not_overlapping(project):
-    db, p = project
-    frame = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], children=False)
-    # A_noon x B_line overlap; A_anyway x B_busy only touch; A_queue x B_kode are apart
-    assert len(frame) == 1
-    row = frame.iloc[0]
-    assert row["excerpt"] == "closes at noon"
-    assert JOB[row["start"]:row["end"]] == "closes at noon"
-    assert (row["coding_id"], row["other_coding_id"]) == (p["codings"]["A_noon"], p["codings"]["B_line"])
-    assert (row["code"], row["other_code"], row["coder"], row["other_coder"]) == ("A", "B", "Signe", "Tobias")
-    assert row["memo"] == "Opening hours as a limit."
-    union = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], stretch="union")
-    assert union["excerpt"].tolist() == ["The counter closes at noon and the phone line"]
-
-
-def test_and_pairs_two_different_codings_once_never_a_coding_with_itself(project):
+def test_and_gives_the_overlapping_stretch_of_one_coders_pair_and_touching_is_not_overlapping(project):
     db, p = project
     c = p["codings"]
-    # A1_mitid is in both sides (A includes its child A1): it pairs with A_because, not with itself
-    frame = retrieval.excerpts(db, codes=["A"], combine="and", other=["A1"])
-    assert [(r.coding_id, r.other_coding_id) for r in frame.itertuples()] == [(c["A_because"], c["A1_mitid"])]
-    assert frame["excerpt"].tolist() == ["MitID fails"]
-    # both codings in both sides: still one row for the pair
-    same = retrieval.excerpts(db, codes=["A"], combine="and", other=["A"])
-    assert len(same) == 1 and {same.iloc[0]["coding_id"], same.iloc[0]["other_coding_id"]} == {c["A_because"], c["A1_mitid"]}
+    frame = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], children=False)
+    # Signe's A_noon x her B_closes overlap; Tobias's B_line overlaps A_noon too, but a coding of another coder is
+    # never paired; A_anyway x B_busy (both Signe's) only touch; A_queue x B_kode are apart
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["excerpt"] == "counter closes" and JOB[row["start"]:row["end"]] == "counter closes"
+    assert (row["coding_id"], row["other_coding_id"]) == (c["A_noon"], c["B_closes"])
+    assert (row["code"], row["other_code"], row["coder"], row["other_coder"]) == ("A", "B", "Signe", "Signe")
+    assert (row["coders"], row["pairs"]) == ("Signe", 1)
+    assert row["memo"] == "Opening hours as a limit." and row["other_memo"] == ""
+    union = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], stretch="union")
+    assert union["excerpt"].tolist() == ["The counter closes at noon"]
 
 
-def test_not_keeps_the_codings_that_overlap_no_coding_of_the_other_code(project):
+def test_and_never_pairs_a_coding_with_itself_nor_with_another_coders(project):
+    db, p = project
+    # A1_mitid is in both sides (A includes its child A1) and overlaps itself; Tobias's A_because overlaps it,
+    # but it is another coder's: no pair at all
+    assert retrieval.excerpts(db, codes=["A"], combine="and", other=["A1"]).empty
+    assert retrieval.excerpts(db, codes=["A"], combine="and", other=["A"]).empty
+
+
+def test_not_keeps_the_codings_that_overlap_no_coding_of_the_other_code_by_their_coder(project):
     db, p = project
     c = p["codings"]
     frame = retrieval.excerpts(db, codes=["A"], combine="not", other=["B"])
-    assert ids(frame) == sorted([c["A_anyway"], c["A1_mitid"], c["A_because"], c["A_queue"]])  # only A_noon overlaps B
-    # a coding of a code that is itself in B counts as coded B
-    assert ids(retrieval.excerpts(db, codes=["A"], combine="not", other=["A1"])) == sorted([c["A_noon"], c["A_anyway"], c["A_queue"]])
+    # only A_noon overlaps a B of its own coder (B_closes); A_anyway only touches B_busy
+    assert ids(frame) == sorted([c["A_anyway"], c["A1_mitid"], c["A_because"], c["A_queue"]])
+    # a coding of a code that is itself in B counts as coded B (A1_mitid); Tobias's A_because overlaps A1_mitid,
+    # which is Signe's, so it stays
+    assert ids(retrieval.excerpts(db, codes=["A"], combine="not", other=["A1"])) == sorted(
+        [c["A_noon"], c["A_anyway"], c["A_because"], c["A_queue"]])
+
+
+# Worked by hand: "0123456789 abcdefghij klmnopqrst" (31 characters, one paragraph).
+TWO = "0123456789 abcdefghij klmnopqrst"
+
+
+@pytest.fixture
+def two_coders(db):
+    """Signe and Tobias each code A on 0-10 and B on 5-15 (stretch 5-10); Tobias also codes A 12-20 and B 18-25
+    (stretch 18-20), and Signe a second A 3-8 that overlaps her own A 0-10 and her B 5-15 (stretch 5-8)."""
+    doc = documents.import_bytes(db, TWO.encode(), "two.txt", title="Two coders", who="t").document_id
+    for name in ("A", "B"):
+        codebook.add_code(db, name, who="t")
+    made = {}
+    for coder, memo in (("Signe", "Her reading."), ("Tobias", "His reading.")):
+        made[f"A {coder}"] = coding.apply(db, doc, "A", 0, 10, coder=coder, memo=memo)
+        made[f"B {coder}"] = coding.apply(db, doc, "B", 5, 15, coder=coder)
+    made["A Tobias 2"] = coding.apply(db, doc, "A", 12, 20, coder="Tobias")
+    made["B Tobias 2"] = coding.apply(db, doc, "B", 18, 25, coder="Tobias", memo="Late.")
+    made["A Signe 2"] = coding.apply(db, doc, "A", 3, 8, coder="Signe")
+    return db, made
+
+
+def test_and_lists_each_distinct_stretch_once_with_the_coders_who_coded_it(two_coders):
+    db, made = two_coders
+    frame = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"])
+    # Same-coder pairs of A and B: Signe A 0-10 x B 5-15 -> 5-10; Tobias A 0-10 x B 5-15 -> 5-10;
+    # Signe A 3-8 x B 5-15 -> 5-8; Tobias A 12-20 x B 18-25 -> 18-20 (and Tobias A 12-20 x B 5-15 -> 12-15).
+    # Pairing across coders would add Signe's A x Tobias's B and the reverse: 5-10 twice more, 5-8 once more.
+    got = frame[["start", "end", "excerpt", "coders", "pairs"]].values.tolist()
+    assert got == [[5, 8, TWO[5:8], "Signe", 1], [5, 10, TWO[5:10], "Signe, Tobias", 2],
+                   [12, 15, TWO[12:15], "Tobias", 1], [18, 20, TWO[18:20], "Tobias", 1]]
+    both = frame.iloc[1]
+    assert both["coder"] == both["other_coder"] == "Signe, Tobias"
+    # the first pair (coders in alphabetical order): Signe's A 0-10 and her B
+    assert (both["coding_id"], both["other_coding_id"]) == (made["A Signe"], made["B Signe"])
+    assert both["memo"] == "Signe: Her reading.\nTobias: His reading." and both["other_memo"] == ""
+    assert frame.iloc[3]["other_memo"] == "Late."  # one coder: the memo as it is
+    assert frame["pairs"].sum() == analysis.cooccurrence(db).loc["A", "B"] == 5
+    assert set(retrieval.AND_COLUMNS) <= set(frame.columns) and set(retrieval.COLUMNS) <= set(frame.columns)
+    # within one coder's codes, two overlapping codings make one pair, listed once (Signe's A 0-10 and A 3-8)
+    same = retrieval.excerpts(db, codes=["A"], combine="and", other=["A"])
+    assert same[["start", "end", "coders", "pairs"]].values.tolist() == [[3, 8, "Signe", 1]]
+
+
+def test_not_is_decided_by_each_codings_own_coder(two_coders):
+    db, made = two_coders
+    # every coding of A overlaps a coding of B by its own coder: nothing is left
+    assert retrieval.excerpts(db, codes=["A"], combine="not", other=["B"]).empty
+    # Tobias's A codings against Signe's B only (a coder filter would drop Signe's B too, so delete his B 5-15):
+    # his A 0-10 overlaps Signe's B 5-15 alone, and is kept; his A 12-20 still overlaps his B 18-25
+    db.execute("DELETE FROM codings WHERE id = ?", [made["B Tobias"]])
+    assert retrieval.excerpts(db, codes=["A"], combine="not", other=["B"])["coding_id"].tolist() == [made["A Tobias"]]
+
+
+def test_the_union_stretch_with_two_coders(two_coders):
+    db, _ = two_coders
+    # union of each same-coder pair: Signe A 0-10 x B 5-15 and Tobias's the same -> 0-15 (two pairs, one row);
+    # Signe A 3-8 x B 5-15 -> 3-15; Tobias A 12-20 x B 5-15 -> 5-20; Tobias A 12-20 x B 18-25 -> 12-25
+    union = retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], stretch="union")
+    assert union[["start", "end", "coders", "pairs"]].values.tolist() == [
+        [0, 15, "Signe, Tobias", 2], [3, 15, "Signe", 1], [5, 20, "Tobias", 1], [12, 25, "Tobias", 1]]
 
 
 def test_and_agrees_with_a_pairwise_check_on_the_sample_project(sample_db):
-    """Every overlapping pair of two codes' codings, found by brute force, is one AND row (and nothing else is)."""
+    """Every overlapping same-coder pair of two codes' codings, found by brute force, lies behind one AND row, and
+    each row is one distinct stretch naming the coders of its pairs (and nothing else is a row)."""
     all_codings = coding.codings(sample_db)
-    pairs_checked = 0
+    stretches_checked = 0
     for a, b in [("Cross-pressure/Citizen expectations", "Boundary confusion/Acting on behalf"),
                  ("Cross-pressure/Emotional labour", "Competence gaps/Digital exclusion"),
                  ("Co-service/Relatives as helpers", "Privacy distance/Credentials and screens")]:
-        xs = all_codings[all_codings["code"] == a].itertuples()
+        xs = list(all_codings[all_codings["code"] == a].itertuples())
         ys = list(all_codings[all_codings["code"] == b].itertuples())
-        expected = sorted((x.id, y.id) for x, y in itertools.product(xs, ys)
-                          if x.document_id == y.document_id and x.start < y.end and y.start < x.end)
+        expected: dict = {}
+        for x, y in itertools.product(xs, ys):
+            if x.document_id == y.document_id and x.coder == y.coder and x.start < y.end and y.start < x.end:
+                expected.setdefault((x.document_id, max(x.start, y.start), min(x.end, y.end)), []).append(x.coder)
         frame = retrieval.excerpts(sample_db, codes=[a], combine="and", other=[b], children=False)
-        assert sorted(zip(frame["coding_id"], frame["other_coding_id"])) == expected
-        pairs_checked += len(expected)
-    assert pairs_checked > 0
+        got = {(r.document_id, r.start, r.end): (r.coders, r.pairs) for r in frame.itertuples()}
+        assert got == {k: (", ".join(sorted(set(v))), len(v)) for k, v in expected.items()}
+        assert len(got) == len(frame)  # one row per stretch
+        stretches_checked += len(expected)
+    assert stretches_checked > 0
 
 
 # --- filters ----------------------------------------------------------------------------------------
@@ -157,8 +227,9 @@ def test_filter_by_attribute_kind_document_and_coder(project):
     assert retrieval.excerpts(db, codes=["A"], filters=Filters(kinds=["fieldnote"])).empty
     signe = retrieval.excerpts(db, codes=["A"], filters=Filters(coders=["Signe"]))
     assert set(signe["coder"]) == {"Signe"} and len(signe) == 4
-    # the coder filter narrows B too: Tobias's B codings no longer exclude or pair
-    assert retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], filters=Filters(coders=["Signe"])).empty
+    # the coder filter narrows A and B alike: Tobias's A_because overlaps no B of his
+    assert len(retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], filters=Filters(coders=["Signe"]))) == 1
+    assert retrieval.excerpts(db, codes=["A"], combine="and", other=["B"], filters=Filters(coders=["Tobias"])).empty
 
 
 def test_attributes_are_columns_of_every_row(project):
@@ -299,8 +370,9 @@ def test_excerpts_command_and_not_xlsx_docx(sample_path, tmp_path):
                  "--group-by", "document", "--codebook", "--out", tmp_path / "r" / "without.docx", cwd=tmp_path)
     assert without.returncode == 0, without.stderr
     report = docx.Document(tmp_path / "r" / "without.docx")
-    n = len(retrieval.excerpts(db, codes=["Privacy distance"], combine="not", other=["Cross-pressure"]))
-    assert sum(p.style.name == "Excerpt" for p in report.paragraphs) == n > 0
+    rows = retrieval.excerpts(db, codes=["Privacy distance"], combine="not", other=["Cross-pressure"])
+    n = len(rows.drop_duplicates(["code_id", "document_id", "start", "end"]))  # a passage both coders coded is quoted once
+    assert sum(p.style.name == "Excerpt" for p in report.paragraphs) == n > 0 and n < len(rows)
 
 
 @pytest.mark.parametrize("args, message", [
