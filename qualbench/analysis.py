@@ -128,8 +128,7 @@ def _c(pair_counts: np.ndarray, totals: np.ndarray) -> np.ndarray:
     values = np.full(pair_counts.shape, np.nan)
     defined = denominator > 0
     values[defined] = pair_counts[defined] / denominator[defined]
-    np.fill_diagonal(values, 0.0)
-    return values
+    return values  # the diagonal follows the formula with n_AA = 0: 0, or undefined where n_A = 0
 
 
 def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: str = "count",
@@ -153,7 +152,9 @@ def cooccurrence(db: sqlite_utils.Database, *, scope: str = "overlap", measure: 
 
     Codings of all coders count unless ``filters`` narrows them. With ``rollup`` every
     coding counts for its top-level code and the matrix is theme by theme. The diagonal
-    is 0: a code is not counted as co-occurring with itself. Codes without codings in the
+    is 0: a code is not counted as co-occurring with itself (so its c is 0, or undefined
+    for a code whose codings hold no unit, e.g. only a speaker's label, in the turn scope).
+    Codes without codings in the
     selection are left out. ``frame.attrs`` holds ``scope``, ``measure``, ``n`` (code path ->
     n_A) and ``n_ab`` (the count matrix as lists), so a chart can say how a cell came about.
     """
@@ -239,7 +240,7 @@ def cooccurrence_reference(db: sqlite_utils.Database, *, scope: str = "overlap",
             value = n_ab.get((a, b), 0)
             if measure == "count":
                 out.loc[labels[a], labels[b]] = value
-            elif a != b:
+            else:
                 denominator = n[a] + n[b] - value
                 out.loc[labels[a], labels[b]] = value / denominator if denominator > 0 else np.nan
     return out

@@ -266,16 +266,21 @@ def check_agreement(project: Project, out: Path, *, coders, level: str, overlap:
     full, rc, stdout, stderr = cli(project, out, *argv)
     col = Collector(project, full)
     name = f"agreement.{level}"
-    docs = sorted(documents) if documents else ref.compared_documents(project, coders)
+    docs = sorted(documents) if documents else ref.compared_documents(project, coders, level)
     codes = ref.compared_codes(project, coders, docs)
+    absent = ref.coders_without_codings(project, coders, docs)
+    if absent:
+        if rc != 1 or absent[0] not in stderr or len(stderr.strip().splitlines()) != 1:
+            col.add(name + ".exit", f"{absent} have no codings in documents {docs}: expected a one-line refusal naming "
+                                    f"them, got exit {rc}: {stderr.strip()!r}")
+        return col.found
     if rc != 0:
-        col.add(name + ".exit", f"exit {rc}: {stderr.strip()} (documents every coder coded: {docs})")
+        col.add(name + ".exit", f"exit {rc}: {stderr.strip()} (documents compared: {docs})")
         return col.found
     header, rows = read_csv(out)
     m = re.search(r"(\d+) document\(s\)", stdout)
     if m and int(m.group(1)) != len(docs):
-        col.add(name + ".documents", f"compared {m.group(1)} document(s); expected {len(docs)} (those every chosen "
-                                     f"coder has coded: {docs})")
+        col.add(name + ".documents", f"compared {m.group(1)} document(s); expected {len(docs)}: {docs}")
     got = {r[0]: r for r in rows}
     body = [r[0] for r in rows if not r[0].startswith("(")]
     if sorted(body) != codes:

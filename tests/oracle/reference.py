@@ -204,9 +204,19 @@ def frequencies_by(project: Project, by: str, *, coders=None, where=None, rollup
 # --- agreement --------------------------------------------------------------------------
 
 
-def compared_documents(project: Project, coders) -> list[int]:
-    """README: by default the documents compared are those that every chosen coder has coded."""
-    return sorted(d for d in project.docs if all(any(k.doc == d and k.coder == c for k in project.codings) for c in coders))
+def compared_documents(project: Project, coders, level: str = "character") -> list[int]:
+    """README: by default the documents compared are, at character and segment level, those both
+    coders have coded, and at unit level those that at least two of the chosen coders have coded
+    (issue 12: in a rotating design a coder who did not code a document is missing there)."""
+    need = 2 if level == "unit" else len(coders)
+    return sorted(d for d in project.docs
+                  if sum(any(k.doc == d and k.coder == c for k in project.codings) for c in coders) >= need)
+
+
+def coders_without_codings(project: Project, coders, docs) -> list[str]:
+    """Chosen coders with no coding at all in the compared documents: the CLI refuses them in one line
+    (nothing of theirs would be compared)."""
+    return [c for c in coders if not any(k.doc in docs and k.coder == c for k in project.codings)]
 
 
 def compared_codes(project: Project, coders, docs) -> list[str]:

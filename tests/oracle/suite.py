@@ -66,13 +66,17 @@ def agreement(project: Project, folder: Path):
             continue
         for level in ("character", "unit", "segment"):
             found += checks.check_agreement(project, folder / f"ag_{level}.csv", coders=list(pair), level=level)
-    if len(coders) > 2 and ref.compared_documents(project, coders):
+    if len(coders) > 2 and ref.compared_documents(project, coders, "unit"):  # the default: missing data where a coder did not code
         found += checks.check_agreement(project, folder / "ag_three.csv", coders=list(coders), level="unit")
-    if len(coders) > 2:  # named documents that some coder did not code: missing data for alpha
-        shared = [d for d in project.docs if sum(any(k.doc == d and k.coder == c for k in project.codings) for c in coders) >= 2]
-        if shared and shared != ref.compared_documents(project, coders):
-            found += checks.check_agreement(project, folder / "ag_missing.csv", coders=list(coders), level="unit",
+    if len(coders) > 2:  # the same documents named one by one, and the documents every coder coded
+        shared = ref.compared_documents(project, coders, "unit")
+        if shared:
+            found += checks.check_agreement(project, folder / "ag_named.csv", coders=list(coders), level="unit",
                                             documents=shared)
+        every = ref.compared_documents(project, coders)
+        if every and every != shared:
+            found += checks.check_agreement(project, folder / "ag_every.csv", coders=list(coders), level="unit",
+                                            documents=every)
     return found
 
 
