@@ -37,4 +37,7 @@ with widgets.error_box():
     widgets.coder_picker()
     widgets.undo_button()
 st.sidebar.caption(f"Project file: `{project.db_path()}`")
+if db.read_only:
+    st.sidebar.warning("This project file is read-only: you can read everything, but nothing can be changed or coded.",
+                       icon=":material/lock:")
 widgets.page_guard(page.run)

@@ -18,13 +18,13 @@ with st.expander("Find a document", expanded=False):
     attributes = {name: chosen for i, (name, values) in enumerate(documents.attribute_values(db).items())
                   if (chosen := cols[(i + 1) % 3].multiselect(name, values, key=f"cd_attr_{name}"))}
 titles = coding.document_choices(db, kinds=kinds, attributes=attributes)
-wanted = st.query_params.get("document", "")
-index = list(titles).index(int(wanted)) if wanted.isdigit() and int(wanted) in titles else None
+wanted = coding.number_param(st.query_params.get("document"))
+index = list(titles).index(wanted) if wanted in titles else None
 doc_id = st.selectbox("Document", list(titles), format_func=titles.get, index=index, placeholder="Choose a document")
 if doc_id is None:
     st.info("Choose a document to code." if titles else "No document matches these filters.")
     st.stop()
-if wanted != str(doc_id):
+if wanted != doc_id:
     st.query_params["document"] = str(doc_id)
     st.query_params.pop("offset", None)
 
@@ -41,8 +41,8 @@ elif show.startswith("differences"):
 with widgets.error_box():
     doc = documents.resolve(db, doc_id)
     view = coding.document_view(db, doc_id, coders=coders, differences=differences)
-    offset = st.query_params.get("offset", "")
-    focus = coding.turn_at(db, doc_id, int(offset)) if offset.isdigit() else None
+    offset = coding.number_param(st.query_params.get("offset"))
+    focus = coding.turn_at(db, doc_id, offset) if offset is not None else None
     text_col, panel = st.columns([2, 1])
     with text_col:
         st.caption(f"{len(view['codings'])} coding(s) shown · {len(view['turns'])} turns · hover a passage or a "

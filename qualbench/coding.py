@@ -373,6 +373,19 @@ def segments(start: int, end: int, codings: list[dict]) -> list[dict]:
     return out
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")  # ASCII digits only ("²".isdigit() is True); far below SQLite's 2**63
+
+
+def number_param(value) -> int | None:
+    """A document id or offset from a page address (``?document=3&offset=120``), or None.
+
+    Anything that is not a plain whole number of at most 15 digits (a negative number,
+    "²", 5,000 digits, a number beyond SQLite's integers) is None: the page then ignores it.
+    """
+    text = str(value or "").strip()
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+
+
 def passage_link(document_id: int, offset: int) -> str:
     """The coding page's address for a passage: opens the document there, highlighted."""
     return f"/coding?document={int(document_id)}&offset={int(offset)}"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .errors import NotAQualbenchDatabase, QualbenchError
+from .errors import NotAQualbenchDatabase, QualbenchError, StoreProblem
 
 APPLICATION_ID = 0x5142_4E43  # "QBNC"
 SCHEMA_VERSION = 3
@@ -237,6 +237,8 @@ class ProjectDatabase(sqlite_utils.Database):
     folded into it.
     """
 
+    read_only = False  # opened read-only (a write-protected file, folder or disk): reading works, writing is refused
+
     def __init__(self, conn: sqlite3.Connection, **kwargs):
         self._transaction_lock = threading.RLock()
         super().__init__(conn, **kwargs)
@@ -269,14 +271,20 @@ class ProjectDatabase(sqlite_utils.Database):
 BUSY_TIMEOUT_SECONDS = 30
 
 
-def connect(path: str | os.PathLike) -> ProjectDatabase:
+def connect(path: str | os.PathLike, *, read_only: bool = False, immutable: bool = False) -> ProjectDatabase:
     """A connection on ``path`` with foreign keys on, a 30 s busy timeout and autocommit.
 
     It changes nothing in the file: WAL mode and the schema are :func:`open_project`'s
-    business, after it has checked what the file is.
+    business, after it has checked what the file is. ``read_only`` opens it for reading
+    only; ``immutable`` also tells SQLite that nobody writes it (a project on a read-only
+    disk, where no other process can be writing either).
     """
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    target, uri = str(path), False
+    if read_only:
+        target, uri = f"{Path(path).resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}", True
+    conn = sqlite3.connect(target, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, uri=uri)
     db = ProjectDatabase(conn)
+    db.read_only = read_only
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     return db
@@ -333,6 +341,8 @@ def open_project(path: str | os.PathLike | None = None, *, create: bool = True) 
         raise QualbenchError(f"{path} is a folder, not a project file.")
     if not exists:
         path.parent.mkdir(parents=True, exist_ok=True)
+    elif not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return _open_read_only(path)
     try:
         db = connect(path)
     except sqlite3.Error as exc:
@@ -357,6 +367,37 @@ def open_project(path: str | os.PathLike | None = None, *, create: bool = True) 
         db.close()
         raise
     return db
+
+
+def _open_read_only(path: Path) -> ProjectDatabase:
+    """A write-protected project (file, folder or disk), opened for reading: pages and CLI
+    commands that read work, a change is refused with a sentence saying the file is read-only."""
+    db = None
+    try:
+        db = connect(path, read_only=True)
+        try:
+            app_id, version, objects = _identity(db, path)
+        except StoreProblem:  # WAL without its -shm file, which a read-only folder cannot hold: nobody writes it
+            db.close()
+            db = connect(path, read_only=True, immutable=True)
+            app_id, version, objects = _identity(db, path)
+        if app_id != APPLICATION_ID and objects > 0:
+            raise NotAQualbenchDatabase(f"{path} is an SQLite database but not a Qualbench project; it was left unchanged.")
+        if version != SCHEMA_VERSION:
+            newer = version > SCHEMA_VERSION
+            raise QualbenchError(f"{path} is read-only and was written by {'a newer' if newer else 'an older'} Qualbench "
+                                 f"(schema {version}, this one knows {SCHEMA_VERSION}), so it cannot be "
+                                 f"{'read here; upgrade Qualbench' if newer else 'brought up to date; copy it to a folder you may write to'}.")
+        db.execute("PRAGMA query_only = ON")
+        return db
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        raise explain(exc, path=path) from exc
+    except BaseException:
+        if db is not None:
+            db.close()
+        raise
 
 
 def migrate(db: sqlite_utils.Database, *, to: int = SCHEMA_VERSION) -> None:
@@ -407,7 +448,6 @@ _EXPLAINED = {
 
 def explain(exc: sqlite3.Error, *, path: str | os.PathLike | None = None) -> QualbenchError:
     """A database error as one clear sentence (a :class:`StoreProblem`), for the UI and the CLI."""
-    from .errors import StoreProblem
 
     name = getattr(exc, "sqlite_errorname", "") or ""
     base = name.split("_")[0] + "_" + name.split("_")[1] if name.count("_") >= 2 else name  # SQLITE_IOERR_WRITE -> SQLITE_IOERR

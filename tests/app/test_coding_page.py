@@ -140,3 +140,16 @@ def test_an_inspector_card_whose_coding_changed_meanwhile_refuses_the_action(app
     assert not app.exception
     assert any("has changed since it was shown" in e.value and "Tobias Berg" in e.value for e in app.error)
     assert coding.coding_details(db, [mine]).iloc[0]["memo"] == "Tobias was here first"
+
+
+def test_hostile_numbers_in_the_address_open_the_page_without_an_error(app, sample_path):
+    db = store.open_project(sample_path, create=False)
+    doc = documents.resolve(db, "Interview: digital ambassador, Borgerservice Havnstrup")
+    for offset in ["9" * 5000, str(2 ** 64), "-5", "²"]:
+        app.query_params["offset"] = offset
+        _open(app, doc["id"])
+        assert not app.error, [e.value for e in app.error]
+    app.query_params["document"] = "9" * 5000
+    app.run()
+    app.switch_page("pages/coding.py").run()
+    assert not app.exception

@@ -231,3 +231,10 @@ def test_undo_of_a_removal_refuses_when_the_passage_was_coded_again(one_coding):
     with pytest.raises(UndoRefused, match="coded with the same code again"):
         coding.undo(db, who="Signe Holm")
     assert len(coding.codings(db, coder="Signe Holm")) == 1
+
+
+def test_numbers_from_a_page_address_never_reach_sqlite_unchecked():
+    """`?offset=` beyond SQLite's integers, of 5,000 digits, negative or "²" is ignored (issue 19)."""
+    assert coding.number_param("120") == 120 and coding.number_param(" 7 ") == 7
+    for bad in ["", None, "-3", "²", "٣", "1e5", "12.0", "9" * 5000, str(2 ** 64), "0x10"]:
+        assert coding.number_param(bad) is None, bad
