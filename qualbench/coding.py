@@ -179,11 +179,18 @@ def _update(db, coding_id, *, who, memo, code, start, end, expected) -> dict:
     return new
 
 
-def codings(db: sqlite_utils.Database, *, document: int | str | None = None, coder: str | None = None, code: int | str | None = None):
-    """Codings as a DataFrame: id, document_id, document, code_id, code (path), color, start, end, coder, memo, created_at, excerpt."""
+def codings(db: sqlite_utils.Database, *, document: int | str | None = None, coder: str | None = None, code: int | str | None = None,
+            ids: list[int] | None = None):
+    """Codings as a DataFrame: id, document_id, document, code_id, code (path), color, start, end, coder, memo, created_at, excerpt.
+
+    ``ids`` narrows them to those codings (an empty list gives none).
+    """
     import pandas as pd
 
     where, params = [], []
+    if ids is not None:
+        where.append(f"c.id IN ({','.join('?' * len(ids)) or 'NULL'})")
+        params += list(ids)
     if document is not None:
         where.append("c.document_id = ?")
         params.append(documents.resolve(db, document)["id"])
@@ -528,9 +535,11 @@ def code_for_shortcut(db: sqlite_utils.Database, key: str) -> dict:
 
 
 def coding_details(db: sqlite_utils.Database, ids: list[int]):
-    """The codings with these ids (code path, coder, memo, created_at, excerpt), as a DataFrame in text order."""
-    frame = codings(db)
-    return frame[frame["id"].isin([int(i) for i in ids])].reset_index(drop=True)
+    """The codings with these ids (code path, coder, memo, created_at, excerpt), as a DataFrame in text order.
+
+    Reads only those codings (and their documents' texts), however large the project.
+    """
+    return codings(db, ids=[int(i) for i in ids])
 
 
 def document_choices(db: sqlite_utils.Database, *, kinds: list[str] | None = None,
