@@ -74,7 +74,7 @@ class _Budget:
     """A document's characters and paragraphs, counted as its text is built; past a limit, the file is refused.
 
     Counting while building, not after, is what keeps a small file from growing into a
-    huge text (an ODT space run, a merged table cell repeated down the rows).
+    huge text (thousands of ODT space runs, hundreds of thousands of empty paragraphs).
     """
 
     def __init__(self, name: str):
@@ -380,8 +380,21 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, name:
         raise ImportProblem(f"{name}: the {what} file is password-protected; save an unprotected copy and import that.") from exc
     except Exception as exc:  # a bad CRC, broken deflate data, a truncated archive
         raise ImportProblem(f"{name}: the {what} file is damaged and cannot be read "
-                            f"({type(exc).__name__} in {names.shorten(info.filename, 60)}).") from exc
+                            f"({names.shorten(info.filename, 60)} {_damage(exc)}).") from exc
     return b"".join(chunks)
+
+
+def _damage(exc: Exception) -> str:
+    """What went wrong inside an archive member, in words."""
+    import zlib
+
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return "fails its checksum: the file was altered or cut short"
+    if isinstance(exc, zlib.error):
+        return "has broken compressed data"
+    if isinstance(exc, EOFError):
+        return "is cut short"
+    return f"cannot be unpacked: {type(exc).__name__}"
 
 
 def _unzip(data: bytes, name: str, what: str, required: str, *, wanted) -> dict[str, bytes]:
