@@ -70,6 +70,8 @@ def test_yaml_aliases_are_refused_before_they_expand(db):
     "codes:\n  - &first {name: A}\n  - name: B\n",
     "codes:\n  - name: &n A\n  - name: *n\n",
     "base: &b {color: '#111111'}\ncodes:\n  - {name: A, <<: *b}\n",
+    "codes: &loop [*loop]\n",  # a list that holds itself: a RecursionError before
+    "codes:\n  - &c {name: A, children: [*c]}\n",
 ])
 def test_any_anchor_or_alias_is_refused(db, text):
     with pytest.raises(CodebookProblem, match="anchors and aliases"):
