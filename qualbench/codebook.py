@@ -24,13 +24,14 @@ are added, definitions updated, and nothing is ever deleted.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 import yaml
 
-from . import store
+from . import names, store
 from .errors import CodebookProblem, NotFound, QualbenchError, UndoRefused
 
 FIELDS = ("color", "shortcut", "description", "inclusion", "exclusion", "example")
@@ -38,6 +39,16 @@ CODE_KEYS = {"name", "children", "parent", *FIELDS}
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOR = "#888888"
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+# Bounds of a codebook file (YAML or .qdc), checked before it is built into codes. A real
+# codebook has tens to hundreds of codes a few levels deep; these are far above that and
+# keep a hostile file from taking the server's memory or time.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_CODES = 5000
+MAX_DEPTH = 50  # levels of codes: a top-level code is level 1
+_MAX_YAML_DEPTH = 2 * MAX_DEPTH + 3  # each level of codes is a mapping in a `children` list
+_MAX_YAML_NODES = 25 * MAX_CODES  # a code with every key set is 21 YAML nodes
+_TEXT_KEYS = {"name", "parent", "codebook", *FIELDS}  # read as written: `name: Yes` is "Yes", `shortcut: 1` is "1"
 
 
 @dataclass
@@ -58,22 +69,77 @@ class CodeSpec:
 
 # --- reading YAML with line numbers ----------------------------------------------------
 
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ten times faster
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping as ``__line__``."""
+
+class _LineLoader(_BaseLoader):
+    """A safe loader that remembers the line of every mapping as ``__line__`` and reads text keys as written."""
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
+        for key_node, value_node in node.value:
+            if (isinstance(key_node, yaml.ScalarNode) and key_node.value in _TEXT_KEYS
+                    and isinstance(value_node, yaml.ScalarNode) and value_node.tag != "tag:yaml.org,2002:null"):
+                mapping[key_node.value] = value_node.value
         mapping["__line__"] = node.start_mark.line + 1
         return mapping
 
 
+_short_repr = reprlib.Repr()
+_short_repr.maxstring = _short_repr.maxother = 60
+_short_repr.maxlist = _short_repr.maxdict = _short_repr.maxtuple = 4
+_short_repr.maxlevel = 3
+
+
+def _quote(value) -> str:
+    """A value from the file, quoted for a message: at most about 60 characters, invisible characters shown."""
+    return names.visible(_short_repr.repr(value) if not isinstance(value, str) else repr(names.shorten(value, 60)))
+
+
+def _size_problem(label: str, size: int) -> CodebookProblem | None:
+    if size > MAX_FILE_BYTES:
+        return CodebookProblem(f"{label}: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not read as a codebook.")
+    return None
+
+
 def read_file(path: str | Path, label: str) -> bytes:
-    """The bytes of a codebook file; one that cannot be read is a CodebookProblem naming ``label``."""
+    """The bytes of a codebook file; one that cannot be read, or is too large, is a CodebookProblem naming ``label``."""
     try:
+        size = Path(path).stat().st_size
+        if _size_problem(label, size):
+            raise _size_problem(label, size)
         return Path(path).read_bytes()
     except OSError as exc:
         raise CodebookProblem(f"{label}: cannot be read ({exc.strerror}).") from exc
+
+
+def _check_events(source: str, label: str) -> None:
+    """Refuse, before anything is built, YAML anchors and aliases, nesting past MAX_DEPTH and more codes than MAX_CODES.
+
+    The events come from the parser one at a time (no recursion, nothing expanded): an
+    alias bomb of a few hundred bytes, a list nested thousands deep and a list of a
+    million values are each refused here with one sentence.
+    """
+    depth = nodes = mappings = 0
+    for event in yaml.parse(source, Loader=_BaseLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise CodebookProblem(f"{label}, line {line}: YAML anchors and aliases (&name, *name, <<: *name) are not allowed "
+                                  "in a codebook; write each code out in full.")
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > _MAX_YAML_DEPTH:
+                raise CodebookProblem(f"{label}, line {line}: the file nests more than {MAX_DEPTH} levels of codes; "
+                                      f"a codebook holds at most {MAX_DEPTH} levels.")
+            if isinstance(event, yaml.MappingStartEvent):
+                mappings += 1
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if mappings > MAX_CODES + 1 or nodes > _MAX_YAML_NODES:
+            raise CodebookProblem(f"{label}: refused: the file holds more than {MAX_CODES:,} codes (or more values than "
+                                  f"{MAX_CODES:,} codes can have); a codebook holds at most {MAX_CODES:,} codes.")
 
 
 def read_yaml(source: str | Path | bytes, *, name: str | None = None) -> tuple[str | None, list[dict], str]:
@@ -83,17 +149,21 @@ def read_yaml(source: str | Path | bytes, *, name: str | None = None) -> tuple[s
         label = name or path.name
         source = read_file(path, label)
     label = name or "codebook"
+    too_large = _size_problem(label, len(source))
+    if too_large:
+        raise too_large
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8-sig")
         except UnicodeDecodeError:
             source = source.decode("cp1252", errors="replace")
     try:
+        _check_events(source, label)
         data = yaml.load(source, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise CodebookProblem(f"{label}: not valid YAML{where}: {getattr(exc, 'problem', exc)}.") from exc
+        raise CodebookProblem(f"{label}: not valid YAML{where}: {names.shorten(str(getattr(exc, 'problem', None) or exc), 200)}.") from exc
     if data is None:
         raise CodebookProblem(f"{label}: the file is empty.")
     title = None
@@ -101,19 +171,47 @@ def read_yaml(source: str | Path | bytes, *, name: str | None = None) -> tuple[s
         title = data.get("codebook")
         unknown = set(data) - {"codebook", "codes", "__line__"}
         if unknown:
-            raise CodebookProblem(f"{label}: unknown top-level key(s) {', '.join(sorted(map(str, unknown)))} (expected codebook, codes).")
+            raise CodebookProblem(f"{label}: unknown top-level key(s) {_keys(unknown)} (expected codebook, codes).")
         data = data.get("codes")
+    if title is not None:
+        if isinstance(title, (list, dict)):
+            raise CodebookProblem(f"{label}: the codebook title must be text, not {_kind(title)}.")
+        problem = names.name_problem(names.collapse(str(title)), what="The codebook title", limit=500)
+        if problem:
+            raise CodebookProblem(f"{label}: {problem}")
     if not isinstance(data, list) or not data:
         raise CodebookProblem(f"{label}: no codes found (expected a list under `codes:`).")
-    return (str(title) if title else None), data, label
+    return (names.collapse(str(title)) if title else None), data, label
+
+
+def _kind(value) -> str:
+    return "a list" if isinstance(value, (list, tuple)) else "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
+def _keys(keys) -> str:
+    """Keys from the file for a message: the first five, each shortened, then how many more."""
+    shown = sorted((names.visible(names.shorten(str(k), 40)) for k in keys))
+    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+
+
+def _problems(label: str, problems: list[str]) -> CodebookProblem:
+    shown = problems[: CodebookProblem.MAX_PROBLEMS]
+    more = len(problems) - len(shown)
+    text = f"{label}: {len(problems)} problem{'s' * (len(problems) != 1)}: " + " | ".join(
+        names.shorten(p, CodebookProblem.MAX_PROBLEM_CHARS) for p in shown)
+    if more:
+        text += f" | … and {more} more problems"
+    return CodebookProblem(text, problems)
 
 
 def parse_specs(items: list, label: str) -> list[CodeSpec]:
     """Validate raw code dicts into a flat, parent-first list of CodeSpecs.
 
     Collects every problem (with its line) and raises one CodebookProblem listing
-    them all: unknown keys, empty or duplicate names, "/" in a name, bad colours,
-    duplicate shortcuts, unknown parents and parent cycles.
+    them (the first twenty): unknown keys, empty, over-long or non-text names, "/" or
+    invisible direction controls in a name (:func:`qualbench.names.name_problem`), bad
+    colours, duplicate shortcuts, unknown parents, parent cycles, codes nested more
+    than MAX_DEPTH levels; more than MAX_CODES codes is refused at once.
     """
     problems: list[str] = []
     flat: list[CodeSpec] = []
@@ -123,43 +221,64 @@ def parse_specs(items: list, label: str) -> list[CodeSpec]:
         line = raw.get("__line__") if isinstance(raw, dict) else None
         problems.append(f"{label}, line {line}: {text}" if line else f"{label}: {text}")
 
-    def walk(raw_list, parent: str | None):
+    def walk(raw_list, parent: str | None, depth: int, owner):
         if not isinstance(raw_list, list):
-            at({}, f"`children` of {parent} must be a list of codes.")
+            at(owner, f"`children` of {names.visible(names.shorten(parent or '', 60))} must be a list of codes.")
+            return
+        if depth > MAX_DEPTH:
+            at(owner, f"codes are nested more than {MAX_DEPTH} levels deep under “{names.visible(names.shorten(parent or '', 60))}”; "
+                      f"a codebook holds at most {MAX_DEPTH} levels.")
             return
         for position, raw in enumerate(raw_list):
+            if len(flat) > MAX_CODES:
+                raise CodebookProblem(f"{label}: refused: more than {MAX_CODES:,} codes; a codebook holds at most {MAX_CODES:,} codes.")
             if not isinstance(raw, dict):
-                at({}, f"expected a code (a mapping with name, color, ...), found {raw!r}.")
+                at(owner, f"expected a code (a mapping with name, color, ...), found {_quote(raw)}.")
                 continue
             unknown = set(raw) - CODE_KEYS - {"__line__"}
             if unknown:
-                at(raw, f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (allowed: {', '.join(sorted(CODE_KEYS))}).")
-            name = " ".join(str(raw.get("name") or "").split())
+                at(raw, f"unknown key(s) {_keys(unknown)} (allowed: {', '.join(sorted(CODE_KEYS))}).")
+            raw_name = raw.get("name")
+            if isinstance(raw_name, (list, tuple, dict)):
+                at(raw, f"the name of a code must be text, not {_kind(raw_name)} ({_quote(raw_name)}).")
+                continue
+            name = names.collapse(str(raw_name) if raw_name is not None else "")
             if not name:
                 at(raw, "a code has an empty name.")
+                continue
+            problem = names.name_problem(name, what="The code name")
+            if problem:
+                at(raw, problem)
                 continue
             if "/" in name:
                 at(raw, f"code name “{name}” contains “/”, which separates parent and child in paths.")
             fields = {}
             for key in FIELDS:
                 value = raw.get(key)
+                if isinstance(value, (list, tuple, dict)):
+                    at(raw, f"the {key} of code “{name}” must be text, not {_kind(value)}.")
+                    value = None
                 fields[key] = "" if value is None else str(value).strip()
             if fields["color"] and not COLOR.match(fields["color"]):
-                at(raw, f"code “{name}” has a bad colour {fields['color']!r} (use #RRGGBB, e.g. #c0392b).")
+                at(raw, f"code “{name}” has a bad colour {_quote(fields['color'])} (use #RRGGBB, e.g. #c0392b).")
             if fields["shortcut"] and len(fields["shortcut"]) != 1:
-                at(raw, f"code “{name}” has shortcut {fields['shortcut']!r}; a shortcut is one key.")
+                at(raw, f"code “{name}” has shortcut {_quote(fields['shortcut'])}; a shortcut is one key.")
             own_parent = raw.get("parent")
+            if isinstance(own_parent, (list, tuple, dict)):
+                at(raw, f"the parent of code “{name}” must be a name or a path, not {_kind(own_parent)}.")
+                own_parent = None
             if own_parent is not None and parent is not None:
-                at(raw, f"code “{name}” is nested under {parent} and also names parent {own_parent!r}; use one.")
+                at(raw, f"code “{name}” is nested under {names.visible(names.shorten(parent, 60))} and also names parent "
+                        f"{_quote(own_parent)}; use one.")
             spec = CodeSpec(name, parent, fields, position, raw.get("__line__"))
             if own_parent is not None:
                 spec.parent_path = "/".join(p.strip() for p in str(own_parent).split("/")) or None
                 placed_by_parent.append(spec)
             flat.append(spec)
             if raw.get("children") is not None:
-                walk(raw["children"], spec.path if own_parent is None else None)
+                walk(raw["children"], spec.path if own_parent is None else None, depth + 1, raw)
 
-    walk(items, None)
+    walk(items, None, 1, {})
     by_path: dict[str, CodeSpec] = {}
     for spec in flat:
         if spec in placed_by_parent:
@@ -168,35 +287,59 @@ def parse_specs(items: list, label: str) -> list[CodeSpec]:
             problems.append(f"{label}, line {spec.line}: duplicate code “{spec.path}” (first at line {by_path[spec.path].line}); names must be unique among siblings.")
         by_path[spec.path] = spec
     # codes placed with `parent:` may refer to each other: resolve by name or path, find cycles
-    names = {}
+    by_name: dict[str, list[CodeSpec]] = {}
     for spec in flat:
-        names.setdefault(spec.name, []).append(spec)
+        by_name.setdefault(spec.name, []).append(spec)
     parent_of: dict[int, CodeSpec | None] = {}
     for spec in placed_by_parent:
         ref = spec.parent_path
-        target = by_path.get(ref) or (names.get(ref, [None])[0] if len(names.get(ref, [])) == 1 else None)
+        target = by_path.get(ref) or (by_name.get(ref, [None])[0] if len(by_name.get(ref, [])) == 1 else None)
         if target is None:
-            problems.append(f"{label}, line {spec.line}: code “{spec.name}” names parent “{ref}”, which is not in the codebook.")
+            problems.append(f"{label}, line {spec.line}: code “{spec.name}” names parent “{names.visible(names.shorten(ref or '', 60))}”, "
+                            "which is not in the codebook.")
         parent_of[id(spec)] = target
+    # Each chain of `parent:` references is followed once (no recursion): a cycle is
+    # reported once, and every code's depth is known before any path is built.
+    depth_of: dict[int, int] = {}
+    in_cycle: set[int] = set()
     for spec in placed_by_parent:
-        seen, node = [spec], parent_of.get(id(spec))
-        while node is not None and id(node) in parent_of:
-            if node is spec:
-                chain = " → ".join(s.name for s in seen + [spec])
-                problems.append(f"{label}, line {spec.line}: parent cycle: {chain}.")
+        chain, on_chain, node = [], set(), spec
+        while node is not None and id(node) in parent_of and id(node) not in depth_of and id(node) not in in_cycle:
+            if id(node) in on_chain:
+                loop = chain[[id(n) for n in chain].index(id(node)):]
+                shown = " → ".join(names.shorten(s.name, 40) for s in loop[:8] + [node])
+                problems.append(f"{label}, line {node.line}: parent cycle: {shown}.")
+                in_cycle.update(id(n) for n in chain)
+                chain = []
                 break
-            seen.append(node)
-            node = parent_of.get(id(node))
+            on_chain.add(id(node))
+            chain.append(node)
+            node = parent_of[id(node)]
+        if not chain:
+            continue
+        if node is None:
+            base = 0
+        elif id(node) in in_cycle:
+            in_cycle.update(id(n) for n in chain)
+            continue
+        else:
+            base = depth_of.get(id(node), node.path.count("/") + 1)
+        for n in reversed(chain):
+            base += 1
+            depth_of[id(n)] = base
+    deepest = max(depth_of.items(), key=lambda item: item[1], default=(None, 0))
+    if deepest[1] > MAX_DEPTH:
+        spec = next(s for s in placed_by_parent if id(s) == deepest[0])
+        problems.append(f"{label}, line {spec.line}: code “{names.shorten(spec.name, 60)}” is placed {deepest[1]:,} levels deep "
+                        f"by its `parent:` chain; a codebook holds at most {MAX_DEPTH} levels (codes placed more than {MAX_DEPTH} levels deep).")
     if not problems:
-        # fix the paths of codes placed by `parent:` now that parents are known
-        def path_of(spec):
-            target = parent_of.get(id(spec), "nested")
-            if target == "nested":
-                return spec.path
-            return f"{path_of(target)}/{spec.name}" if target else spec.name
-
-        for spec in placed_by_parent:
-            spec.parent_path = path_of(parent_of[id(spec)]) if parent_of[id(spec)] else None
+        # fix the paths of codes placed by `parent:` now that parents are known, parents first
+        paths_of: dict[int, str] = {}
+        for spec in sorted(placed_by_parent, key=lambda s: depth_of[id(s)]):
+            target = parent_of[id(spec)]
+            prefix = None if target is None else paths_of.get(id(target), target.path)
+            spec.parent_path = prefix
+            paths_of[id(spec)] = spec.path
         seen_paths: dict[str, CodeSpec] = {}
         for spec in flat:
             if spec.path in seen_paths and seen_paths[spec.path] is not spec:
@@ -208,10 +351,10 @@ def parse_specs(items: list, label: str) -> list[CodeSpec]:
         key = spec.fields["shortcut"].lower()
         if key:
             if key in shortcuts:
-                problems.append(f"{label}, line {spec.line}: shortcut {key!r} of “{spec.name}” is already used by “{shortcuts[key].name}”.")
+                problems.append(f"{label}, line {spec.line}: shortcut {_quote(key)} of “{spec.name}” is already used by “{shortcuts[key].name}”.")
             shortcuts[key] = spec
     if problems:
-        raise CodebookProblem(f"{label}: {len(problems)} problem(s): " + " | ".join(problems), problems)
+        raise _problems(label, problems)
     return flat
 
 
@@ -225,15 +368,13 @@ def codes(db: sqlite_utils.Database) -> list[dict]:
     for row in rows:
         children.setdefault(row["parent_id"], []).append(row)
     out: list[dict] = []
-
-    def walk(parent_id, prefix, depth):
-        for row in children.get(parent_id, []):
-            row["path"] = f"{prefix}/{row['name']}" if prefix else row["name"]
-            row["depth"] = depth
-            out.append(row)
-            walk(row["id"], row["path"], depth + 1)
-
-    walk(None, "", 0)
+    stack = [(row, "", 0) for row in reversed(children.get(None, []))]  # depth first without recursion: trees of any depth
+    while stack:
+        row, prefix, depth = stack.pop()
+        row["path"] = f"{prefix}/{row['name']}" if prefix else row["name"]
+        row["depth"] = depth
+        out.append(row)
+        stack.extend((child, row["path"], depth + 1) for child in reversed(children.get(row["id"], [])))
     return out
 
 
@@ -397,7 +538,19 @@ def to_tree(db: sqlite_utils.Database) -> list[dict]:
 
 
 def dump_yaml(db: sqlite_utils.Database) -> str:
-    """The codebook in the ``codebook.yaml`` format; dumping what was loaded gives the same text."""
+    """The codebook in the ``codebook.yaml`` format; dumping what was loaded gives the same text.
+
+    A tree deeper than a codebook file may hold (MAX_DEPTH levels) is refused with a
+    QualbenchError: the file could not be loaded back, and YAML's writer would recurse
+    past Python's limit on a very deep one. ``.qdc`` writes any depth.
+    """
+    all_codes = codes(db)
+    deepest = max(all_codes, key=lambda c: c["depth"], default=None)
+    if deepest is not None and deepest["depth"] + 1 > MAX_DEPTH:
+        parts = deepest["path"].split("/")
+        shown = "/".join(parts[:2]) + "/…/" + parts[-1] if len(parts) > 3 else deepest["path"]
+        raise QualbenchError(f"The codebook is {deepest['depth'] + 1:,} levels deep (“{names.shorten(shown, 120)}”); a codebook.yaml holds "
+                             f"at most {MAX_DEPTH} levels. Move codes up first, or write the codebook as .qdc.")
     title = store.get_setting(db, "codebook_title")
     header = "# Qualbench codebook. Format: see README, \"codebook.yaml\".\n"
     body = {"codebook": title, "codes": to_tree(db)} if title else {"codes": to_tree(db)}
@@ -469,16 +622,10 @@ def add_code(
 
     ``definition`` may hold description, inclusion, exclusion, example, shortcut.
     """
-    name = " ".join((name or "").split())
     unknown = set(definition) - set(FIELDS)
     if unknown:
         raise QualbenchError(f"Unknown code field(s): {', '.join(sorted(unknown))}.")
-    if not name:
-        raise CodebookProblem("A code needs a name.")
-    if "/" in name:
-        raise CodebookProblem(f"Code name “{name}” contains “/”, which separates parent and child in paths.")
-    if len(name) > 200:
-        raise CodebookProblem("A code name can be at most 200 characters; put the rest in the description.")
+    name = _clean_name(name)
     parent_row = resolve(db, parent) if parent is not None else None
     parent_id = parent_row["id"] if parent_row else None
     siblings = store.rows(db, "SELECT name, position FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0)", [parent_id])
@@ -519,13 +666,15 @@ def _row(db: sqlite_utils.Database, code_id: int) -> dict:
 
 
 def _clean_name(name: str | None) -> str:
-    clean = " ".join((name or "").split())
+    """A code's name, whitespace collapsed, checked as :func:`qualbench.names.name_problem` checks names, without "/"."""
+    clean = names.collapse(name or "")
     if not clean:
         raise CodebookProblem("A code needs a name.")
+    problem = names.name_problem(clean, what="The code name")
+    if problem:
+        raise CodebookProblem(problem + (" Put the rest in the description." if len(clean) > names.NAME_LIMIT else ""))
     if "/" in clean:
         raise CodebookProblem(f"Code name “{clean}” contains “/”, which separates parent and child in paths.")
-    if len(clean) > 200:
-        raise CodebookProblem("A code name can be at most 200 characters; put the rest in the description.")
     return clean
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import logging
 import re
+import sqlite3
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -25,12 +27,22 @@ from pathlib import Path
 import sqlite_utils
 from lxml import etree
 
-from . import store
+from . import names, store
 from .errors import ImportProblem, NotFound, QualbenchError
 
+# Bounds on one document. Each is checked while the file is read, before the memory or
+# time it guards is spent; a file past one is refused with a message naming the limit.
+# A two-hour interview is about 120,000 characters in 500 turns: the limits are far
+# above any real transcript or field diary, and far below what would take the server down.
 MAX_FILE_BYTES = 50 * 1024 * 1024  # one document; a larger upload is refused before it is read
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # docx/odt are zip archives: refuse bombs before inflating
-MAX_ZIP_RATIO = 200
+MAX_CHARACTERS = 5_000_000  # characters of text (about 2,000 pages), counted as the text is built
+MAX_PARAGRAPHS = 200_000  # paragraphs of one document (table rows, subtitle cues and PDF pages count as paragraphs)
+MAX_LINES = 500_000  # lines of its text (a paragraph may have several)
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # docx/odt are zip archives: the XML they inflate to, counted while inflating
+MAX_ZIP_RATIO = 200  # ... and past 10 MB no more than 200 times the file's size
+MAX_XML_ELEMENTS = 2_000_000  # elements in a docx/odt's XML, counted before it is parsed into a tree
+MAX_ODT_SPACES = 1_000  # an ODT run of spaces (<text:s text:c="n"/>) longer than this is cut to it
+MAX_PDF_PAGES = 10_000
 FORMATS = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
     ".odt": "odt", ".rtf": "rtf", ".pdf": "pdf", ".vtt": "vtt", ".srt": "srt",
@@ -55,6 +67,35 @@ class ParsedDocument:
     encoding: str | None = None
     is_transcript: bool = False
     controls_removed: int = 0  # NUL and other control characters taken out of the file's text
+    cp1252_lines: list[int] = field(default_factory=list)  # lines (1-based) of a mostly UTF-8 text file read as cp1252
+
+
+class _Budget:
+    """A document's characters and paragraphs, counted as its text is built; past a limit, the file is refused.
+
+    Counting while building, not after, is what keeps a small file from growing into a
+    huge text (thousands of ODT space runs, hundreds of thousands of empty paragraphs).
+    """
+
+    def __init__(self, name: str):
+        self.name, self.characters, self.paragraphs = name, 0, 0
+
+    def text(self, text: str) -> str:
+        self.characters += len(text)
+        if self.characters > MAX_CHARACTERS:
+            raise too_large(self.name, "characters", MAX_CHARACTERS)
+        return text
+
+    def paragraph(self, count: int = 1) -> None:
+        self.paragraphs += count
+        if self.paragraphs > MAX_PARAGRAPHS:
+            raise too_large(self.name, "paragraphs", MAX_PARAGRAPHS)
+
+
+def too_large(name: str, what: str, limit: int) -> ImportProblem:
+    """The message for a document past one of the limits above."""
+    return ImportProblem(f"{name}: refused: the document has more than {limit:,} {what} (Qualbench's limit for one document); "
+                         "split it into parts and import those.")
 
 
 # --- text helpers ----------------------------------------------------------------
@@ -104,8 +145,35 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
     Danish text exported from older Windows programs usually arrives as cp1252; its
     "æøå" survive the fallback. Bytes that decode to control characters under every
-    guess (a binary file renamed to .txt) are refused.
+    guess (a binary file renamed to .txt) are refused. A file that is mostly UTF-8 with
+    some cp1252 lines is read line by line (:func:`decode_lines`).
     """
+    text, encoding, _ = decode_lines(data, name)
+    return text, encoding
+
+
+def _mixed(data: bytes) -> tuple[str, list[int]] | None:
+    """A text that is UTF-8 with some lines in cp1252 (transcripts pasted together), read line by line.
+
+    None unless some line is UTF-8 beyond ASCII and some line is not UTF-8 at all: a
+    file with no UTF-8 letters in it is cp1252 through and through.
+    """
+    lines, cp1252, utf8_letters = data.split(b"\n"), [], False
+    for i, line in enumerate(lines):
+        try:
+            lines[i] = line.decode("utf-8")
+            utf8_letters = utf8_letters or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                lines[i] = line.decode("cp1252")
+            except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+                lines[i] = line.decode("latin-1")
+            cp1252.append(i + 1)
+    return ("\n".join(lines), cp1252) if utf8_letters and cp1252 else None
+
+
+def decode_lines(data: bytes, name: str) -> tuple[str, str, list[int]]:
+    """:func:`decode`, and the lines (1-based) of a mixed UTF-8/cp1252 file that were read as cp1252."""
     boms = [
         (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
@@ -114,14 +182,21 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if not candidates and len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
         # UTF-16 without a BOM: every other byte of Latin text is zero.
         candidates = ["utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"]
-    candidates += ["utf-8", "cp1252", "latin-1"]
+    wide = any(c.startswith(("utf-16", "utf-32")) for c in candidates)  # lines are not split on one byte
+    candidates += ["utf-8", "mixed", "cp1252", "latin-1"]
     for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, UnicodeError):
-            continue
+        cp1252_lines: list[int] = []
+        if encoding == "mixed":
+            if wide or (mixed := _mixed(data)) is None:
+                continue
+            (text, cp1252_lines), encoding = mixed, "utf-8"
+        else:
+            try:
+                text = data.decode(encoding)
+            except (UnicodeDecodeError, UnicodeError):
+                continue
         if len(_CONTROL.findall(text)) <= max(2, len(text) // 1000):
-            return text, encoding.replace("-sig", "")
+            return text, encoding.replace("-sig", ""), cp1252_lines
     raise ImportProblem(f"{name}: this is not readable text in any encoding Qualbench knows (is it a binary file?).")
 
 
@@ -253,8 +328,10 @@ def _norm_time(ts: str) -> str:
     return f"{int(h):02d}:{int(m):02d}:{s if '.' in s else f'{int(s):02d}'}"
 
 
-def _text_document(text: str, fmt: str, encoding: str | None = None) -> ParsedDocument:
+def _text_document(text: str, fmt: str, encoding: str | None = None, *, name: str = "") -> ParsedDocument:
     text = normalise(text)
+    if text.count("\n") >= MAX_LINES:  # before the text is cut into lines and turns
+        raise too_large(name, "lines", MAX_LINES)
     turns = speaker_turns(text)
     return ParsedDocument(text, turns or paragraph_turns(text), fmt, encoding, turns is not None)
 
@@ -262,12 +339,11 @@ def _text_document(text: str, fmt: str, encoding: str | None = None) -> ParsedDo
 # --- format readers --------------------------------------------------------------
 
 
-def _check_zip(data: bytes, name: str, what: str, required: str) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise ImportProblem(f"{name}: not a {what} file (it is not a zip archive, as {what} files are).") from exc
+_CHUNK = 1 << 20  # an archive member is inflated a megabyte at a time
+
+
+def _directory_check(infos: list[zipfile.ZipInfo], data: bytes, name: str) -> None:
+    """Refuse a zip bomb that admits it, from the archive's directory, before anything is inflated."""
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > MAX_UNZIPPED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
@@ -275,29 +351,141 @@ def _check_zip(data: bytes, name: str, what: str, required: str) -> zipfile.ZipF
             f"{name}: refused: it would unpack to {total // (1024 * 1024)} MB from {len(data) // 1024} KB "
             "(a zip bomb or a corrupt file)."
         )
-    if required not in archive.namelist():
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, name: str, what: str, spent: int) -> bytes:
+    """One member's bytes, inflated a chunk at a time under a running cap; ``spent`` is what earlier members took.
+
+    The directory's sizes are never trusted: zipfile's own ``read()`` asks zlib for up
+    to 2 GB in one call, so a member whose directory entry lies is inflated whole before
+    its CRC fails. Here no more than a chunk is inflated past the cap.
+    """
+    if info.flag_bits & 0x1:
+        raise ImportProblem(f"{name}: the {what} file is password-protected; save an unprotected copy and import that.")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # all that OOXML and ODF allow
+        raise ImportProblem(f"{name}: the {what} file is damaged or not written by a word processor "
+                            f"(its {info.filename} uses compression method {info.compress_type}).")
+    chunks, total = [], spent
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                total += len(chunk)
+                if total > MAX_UNZIPPED_BYTES or (total > 10 * 1024 * 1024 and total > MAX_ZIP_RATIO * len(data)):
+                    raise ImportProblem(f"{name}: refused: it unpacks to more than {min(total, MAX_UNZIPPED_BYTES) // (1024 * 1024)} MB "
+                                        f"from {len(data) // 1024} KB (a zip bomb or a corrupt file).")
+                chunks.append(chunk)
+    except ImportProblem:
+        raise
+    except RuntimeError as exc:  # zipfile: "is encrypted, password required"
+        raise ImportProblem(f"{name}: the {what} file is password-protected; save an unprotected copy and import that.") from exc
+    except Exception as exc:  # a bad CRC, broken deflate data, a truncated archive
+        raise ImportProblem(f"{name}: the {what} file is damaged and cannot be read "
+                            f"({names.shorten(info.filename, 60)} {_damage(exc)}).") from exc
+    return b"".join(chunks)
+
+
+def _damage(exc: Exception) -> str:
+    """What went wrong inside an archive member, in words."""
+    import zlib
+
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return "fails its checksum: the file was altered or cut short"
+    if isinstance(exc, zlib.error):
+        return "has broken compressed data"
+    if isinstance(exc, EOFError):
+        return "is cut short"
+    return f"cannot be unpacked: {type(exc).__name__}"
+
+
+def _unzip(data: bytes, name: str, what: str, required: str, *, wanted) -> dict[str, bytes]:
+    """The members of a docx/odt archive: those for which ``wanted(filename)`` is true inflated under the caps, the others empty.
+
+    Also refused before the XML is parsed: more elements in all of it than
+    MAX_XML_ELEMENTS (counted as start tags, a fast byte count that can only
+    overestimate), so the tree lxml builds stays small.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ImportProblem(f"{name}: not a {what} file (it is not a zip archive, as {what} files are).") from exc
+    except Exception as exc:  # a directory whose offsets or sizes make no sense
+        raise ImportProblem(f"{name}: the {what} file is damaged and cannot be read ({type(exc).__name__}).") from exc
+    _directory_check(infos, data, name)
+    if required not in {i.filename for i in infos}:
         raise ImportProblem(f"{name}: not a {what} file ({required} is missing from the archive).")
-    return archive
+    members: dict[str, bytes] = {}
+    spent = elements = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        if not wanted(info.filename):
+            members[info.filename] = b""  # named, not read
+            continue
+        member = _inflate(archive, info, data, name, what, spent)
+        spent += len(member)
+        elements += member.count(b"<") - member.count(b"</")
+        if elements > MAX_XML_ELEMENTS:
+            raise ImportProblem(f"{name}: refused: the document's XML has more than {MAX_XML_ELEMENTS:,} elements "
+                                "(Qualbench's limit for one document); split it into parts and import those.")
+        members[info.filename] = member
+    return members
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_TBL, _W_TR, _W_TC, _W_R, _W_HYPERLINK = (_W + t for t in ("p", "tbl", "tr", "tc", "r", "hyperlink"))
+_W_RUN_TEXT = tuple(_W + t for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+
+
+def _docx_paragraph(p, budget: _Budget) -> str:
+    """A paragraph's text as python-docx's ``Paragraph.text`` gives it (runs and hyperlinks' runs), read in one pass."""
+    budget.paragraph()
+    out = []
+    for child in p.iterchildren(_W_R, _W_HYPERLINK):
+        for run in ((child,) if child.tag == _W_R else child.iterchildren(_W_R)):
+            out.extend(budget.text(str(item)) for item in run.iterchildren(*_W_RUN_TEXT))  # python-docx's text of a w:t, w:tab, w:br ...
+    return "".join(out)
 
 
 def read_docx(data: bytes, name: str) -> str:
-    """Paragraphs and tables of the body in document order; a table row becomes one tab-separated line."""
-    import docx  # python-docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    """Paragraphs and tables of the body in document order; a table row becomes one tab-separated line.
 
-    _check_zip(data, name, "Word (.docx)", "word/document.xml")
+    The archive is inflated here, under the caps (:func:`_unzip`); python-docx gets an
+    archive rebuilt in memory from those members (pictures and other binary parts left
+    empty: text is all we read) and finds the main document in it. The text is then
+    read from its XML in one pass, counted against MAX_CHARACTERS and MAX_PARAGRAPHS as
+    it is built. Each table cell is read once, also where it is merged across columns
+    or down rows (python-docx repeats a merged cell for every grid cell it covers).
+    """
+    import docx  # python-docx
+
+    what = "Word (.docx)"
+    members = _unzip(data, name, what, "word/document.xml", wanted=lambda member: member.lower().endswith((".xml", ".rels")))
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as rebuilt:
+        for member, content in members.items():
+            rebuilt.writestr(member, content)
+    del members
     try:
-        document = docx.Document(io.BytesIO(data))
+        body = docx.Document(package).element.body
     except Exception as exc:  # python-docx raises many kinds on broken packages
         raise ImportProblem(f"{name}: the Word document is damaged and cannot be read ({type(exc).__name__}).") from exc
+    if body is None:
+        return ""
+    budget = _Budget(name)
+    if sum(1 for _ in body.iter(_W_P, _W_TR)) > MAX_PARAGRAPHS:  # a fast count before the slower reading
+        raise too_large(name, "paragraphs", MAX_PARAGRAPHS)
     blocks = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            blocks.append(item.text)
-        elif isinstance(item, Table):
-            rows = ["\t".join(cell.text.strip() for cell in row.cells) for row in item.rows]
-            blocks.append("\n".join(rows))
+    for item in body.iterchildren(_W_P, _W_TBL):
+        if item.tag == _W_P:
+            blocks.append(_docx_paragraph(item, budget))
+            continue
+        rows = []
+        for row in item.iterchildren(_W_TR):
+            budget.paragraph()
+            cells = ("\n".join(_docx_paragraph(p, budget) for p in cell.iterchildren(_W_P)).strip() for cell in row.iterchildren(_W_TC))
+            rows.append("\t".join(cells))
+        blocks.append("\n".join(rows))
     return "\n\n".join(blocks)
 
 
@@ -310,29 +498,43 @@ def _safe_xml(data: bytes, name: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ImportProblem(f"{name}: the document's XML is damaged ({exc.msg}).") from exc
+        raise ImportProblem(f"{name}: the document's XML is damaged ({names.shorten(str(exc.msg), 200)}).") from exc
+
+
+def _odt_spaces(count: str | None) -> str:
+    """The spaces of ``<text:s text:c="count"/>``: one when the count is missing or not a positive whole number, at most MAX_ODT_SPACES."""
+    count = (count or "").strip()
+    if not (count.isascii() and count.isdigit()):
+        return " "
+    return " " * max(1, min(int(count[:7]), MAX_ODT_SPACES))
 
 
 def read_odt(data: bytes, name: str) -> str:
-    """Headings, paragraphs, lists and tables of an OpenDocument text, in order (read with lxml, entities off)."""
-    archive = _check_zip(data, name, "OpenDocument (.odt)", "content.xml")
-    root = _safe_xml(archive.read("content.xml"), name)
+    """Headings, paragraphs, lists and tables of an OpenDocument text, in order (read with lxml, entities off).
+
+    Only ``content.xml`` is inflated (under the caps of :func:`_unzip`); the text is
+    counted against MAX_CHARACTERS and MAX_PARAGRAPHS as it is built.
+    """
+    content = _unzip(data, name, "OpenDocument (.odt)", "content.xml", wanted=lambda member: member == "content.xml")
+    root = _safe_xml(content["content.xml"], name)
+    del content
     t, tb = f"{{{_ODF_TEXT}}}", f"{{{_ODF_TABLE}}}"
+    budget = _Budget(name)
 
     def inline(el: etree._Element) -> str:
-        out = [el.text or ""]
+        out = [budget.text(el.text or "")]
         for child in el:
             if child.tag == t + "s":
-                out.append(" " * int(child.get(t + "c", "1")))
+                out.append(budget.text(_odt_spaces(child.get(t + "c"))))
             elif child.tag == t + "tab":
-                out.append("\t")
+                out.append(budget.text("\t"))
             elif child.tag == t + "line-break":
-                out.append("\n")
+                out.append(budget.text("\n"))
             elif child.tag in (t + "note",):
                 pass  # footnotes would break the reading order
             else:
                 out.append(inline(child))
-            out.append(child.tail or "")
+            out.append(budget.text(child.tail or ""))
         return "".join(out)
 
     blocks: list[str] = []
@@ -340,10 +542,12 @@ def read_odt(data: bytes, name: str) -> str:
     def walk(el: etree._Element) -> None:
         for child in el:
             if child.tag in (t + "p", t + "h"):
+                budget.paragraph()
                 blocks.append(inline(child))
             elif child.tag == tb + "table":
                 rows = []
                 for row in child.iter(tb + "table-row"):
+                    budget.paragraph()
                     cells = [" ".join(inline(p) for p in cell.iter(t + "p")) for cell in row.iter(tb + "table-cell")]
                     rows.append("\t".join(cells))
                 blocks.append("\n".join(rows))
@@ -380,13 +584,24 @@ def read_pdf(data: bytes, name: str) -> str:
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise ImportProblem(f"{name}: not a PDF file (it does not start with %PDF).")
+    from pypdf.errors import LimitReachedError
+
+    budget = _Budget(name)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ImportProblem(f"{name}: the PDF is password-protected; save an unprotected copy and import that.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise too_large(name, "pages", MAX_PDF_PAGES)
+        pages = []
+        for page in reader.pages:  # counted page by page: a page's text is the most pypdf builds at once
+            budget.paragraph()
+            pages.append(budget.text(page.extract_text() or ""))
     except ImportProblem:
         raise
+    except LimitReachedError as exc:  # pypdf's own bounds on streams, arrays and dictionaries
+        raise ImportProblem(f"{name}: refused: the PDF holds more than a document's text can need "
+                            f"({names.shorten(str(exc), 120)}).") from exc
     except (PdfReadError, Exception) as exc:
         raise ImportProblem(f"{name}: the PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
     if not "".join(pages).strip():
@@ -396,7 +611,7 @@ def read_pdf(data: bytes, name: str) -> str:
     return "\n\n".join(pages)
 
 
-_CUE_TIME = re.compile(r"(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+_CUE_TIME = re.compile(r"(?P<start>(?:\d{1,4}:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d{1,4}:)?\d{1,2}:\d{2}[.,]\d{1,3})")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
 
@@ -463,11 +678,16 @@ def parse(data: bytes, name: str) -> ParsedDocument:
         raise ImportProblem(f"{name}: too large ({len(data) // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB per document).")
     if not data.strip():
         raise ImportProblem(f"{name}: the file is empty.")
+    cp1252_lines: list[int] = []
     if fmt in ("txt", "md", "vtt", "srt"):
-        text, encoding = decode(data, name)
+        if len(data) > 4 * MAX_CHARACTERS:  # no encoding takes more than 4 bytes a character: over the limit, unread
+            raise too_large(name, "characters", MAX_CHARACTERS)
+        text, encoding, cp1252_lines = decode_lines(data, name)
     else:
         reader = {"docx": read_docx, "odt": read_odt, "rtf": read_rtf, "pdf": read_pdf}[fmt]
         text, encoding = reader(data, name), None
+    if len(text) > MAX_CHARACTERS:
+        raise too_large(name, "characters", MAX_CHARACTERS)
     # Control characters go before anything is read from the text: turns, offsets and
     # the sha256 that recognises a duplicate are all of the cleaned text.
     text, removed = remove_controls(text)
@@ -475,8 +695,11 @@ def parse(data: bytes, name: str) -> ParsedDocument:
         parsed = read_cues(text, name, fmt)
         parsed.encoding = encoding
     else:
-        parsed = _text_document(text, fmt, encoding)
+        parsed = _text_document(text, fmt, encoding, name=name)
+    if len(parsed.turns) > MAX_PARAGRAPHS:
+        raise too_large(name, "paragraphs", MAX_PARAGRAPHS)
     parsed.controls_removed = removed
+    parsed.cp1252_lines = cp1252_lines
     if not parsed.text.strip():
         raise ImportProblem(f"{name}: the document has no text.")
     return parsed
@@ -554,6 +777,11 @@ def add_document(
     if parsed.controls_removed:
         n = parsed.controls_removed
         what += f"; {n} control character{'s' * (n != 1)} removed"
+    if parsed.cp1252_lines:
+        lines = parsed.cp1252_lines
+        where = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+        what += (f"; mixed encodings: {len(lines)} line{'s' * (len(lines) != 1)} read as cp1252 "
+                 f"(line{'s' * (len(lines) != 1)} {where}), the rest as UTF-8")
     return ImportResult(label, "imported", f"{label}: imported as “{title}” ({word_count(parsed.text)} words, {what}).", doc_id)
 
 
@@ -587,6 +815,10 @@ def import_path(db: sqlite_utils.Database, path: str | Path, **options) -> Impor
 def import_many(db: sqlite_utils.Database, files, *, progress=None, **options) -> list[ImportResult]:
     """Import several files; one failure is reported and the others still go in.
 
+    Every failure of one file is that file's failure, with one message naming it:
+    bad input (ImportProblem), a database error, and any unexpected exception of an
+    importer ("this file could not be read (KeyError)"; the traceback goes to the log).
+
     ``files`` holds paths or ``(name, bytes)`` pairs; ``progress(i, n, name)`` is
     called before each file (the Documents page draws a progress bar with it).
     """
@@ -596,13 +828,19 @@ def import_many(db: sqlite_utils.Database, files, *, progress=None, **options) -
         name = item[0] if isinstance(item, tuple) else str(item)
         if progress:
             progress(i, len(files), Path(name).name)
+        label = Path(name).name
         try:
             if isinstance(item, tuple):
                 results.append(import_bytes(db, item[1], item[0], **options))
             else:
                 results.append(import_path(db, item, **options))
         except QualbenchError as exc:
-            results.append(ImportResult(Path(name).name, "failed", str(exc)))
+            results.append(ImportResult(label, "failed", str(exc)))
+        except sqlite3.Error as exc:  # the project file, not this document: say so, and go on with the next file
+            results.append(ImportResult(label, "failed", f"{label}: not imported: {store.explain(exc)}"))
+        except Exception as exc:  # an importer's own bug or a library's surprise: this file's failure, not the upload's
+            logging.getLogger("qualbench").exception("Unexpected error importing %s", label)
+            results.append(ImportResult(label, "failed", f"{label}: this file could not be read ({type(exc).__name__})."))
     return results
 
 

@@ -19,11 +19,28 @@ class ImportProblem(QualbenchError):
 
 
 class CodebookProblem(QualbenchError):
-    """A codebook file or change is invalid. ``problems`` lists every problem found."""
+    """A codebook file or change is invalid. ``problems`` lists the problems found.
+
+    However a file is made, what reaches the researcher stays readable: the first
+    ``MAX_PROBLEMS`` problems, each cut to ``MAX_PROBLEM_CHARS``, then "… and N more
+    problems"; the message is cut to ``MAX_MESSAGE_CHARS``.
+    """
+
+    MAX_PROBLEMS = 20
+    MAX_PROBLEM_CHARS = 300
+    MAX_MESSAGE_CHARS = 8000
 
     def __init__(self, message: str, problems: list[str] | None = None):
-        self.problems = problems or [message]
-        super().__init__(message)
+        problems = list(problems or [message])
+        shown = [_cut(str(p), self.MAX_PROBLEM_CHARS) for p in problems[: self.MAX_PROBLEMS]]
+        if len(problems) > self.MAX_PROBLEMS:
+            shown.append(f"… and {len(problems) - self.MAX_PROBLEMS} more problems")
+        self.problems = shown
+        super().__init__(_cut(str(message), self.MAX_MESSAGE_CHARS))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class NotFound(QualbenchError):

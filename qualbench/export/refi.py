@@ -50,7 +50,7 @@ LABELS = (("inclusion", "Inclusion"), ("exclusion", "Exclusion"), ("example", "E
 _LABEL_RE = re.compile(r"(?:^|\n)[ \t]*(Inclusion|Exclusion|Example|Shortcut)[ \t]*:[ \t]*", re.IGNORECASE)
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHORT_RGB = re.compile(r"^#([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])$")
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # as codebook.MAX_FILE_BYTES
 MAX_PROBLEMS = 5
 
 
@@ -172,6 +172,31 @@ def parse(data: bytes, label: str) -> etree._Element:
     return root
 
 
+def check_size(root: etree._Element, label: str) -> None:
+    """Refuse, before the schema is checked, more codes than ``codebook.MAX_CODES`` or codes nested deeper than ``codebook.MAX_DEPTH``.
+
+    The depth is measured without recursion (xmlschema and the reader below would
+    otherwise walk a deep tree one Python frame per level).
+    """
+    from .. import codebook
+
+    count, deepest, line = 0, 0, None
+    stack = [(child, 1) for child in root.iterchildren(_q("Codes"))]
+    while stack:
+        el, depth = stack.pop()
+        for child in el.iterchildren(_q("Code")):
+            count += 1
+            if count > codebook.MAX_CODES:
+                raise CodebookProblem(f"{label}: refused: more than {codebook.MAX_CODES:,} codes; a codebook holds at most "
+                                      f"{codebook.MAX_CODES:,} codes.")
+            if depth > deepest:
+                deepest, line = depth, child.sourceline
+            stack.append((child, depth + 1))
+    if deepest > codebook.MAX_DEPTH:
+        raise CodebookProblem(f"{label}, line {line}: codes are nested more than {codebook.MAX_DEPTH} levels deep "
+                              f"({deepest:,} levels); a codebook holds at most {codebook.MAX_DEPTH} levels.")
+
+
 def validate(root: etree._Element, label: str) -> None:
     """Raise a CodebookProblem listing the first schema violations, if there are any."""
     problems = []
@@ -203,13 +228,22 @@ def to_items(root: etree._Element) -> list[dict]:
         color = _color(el.get("color"))
         if color:
             raw["color"] = color
-        children = [item(child) for child in el.findall(_q("Code"))]
-        if children:
-            raw["children"] = children
         return raw
 
     codes_el = root.find(_q("Codes"))
-    return [item(el) for el in codes_el.findall(_q("Code"))] if codes_el is not None else []
+    if codes_el is None:
+        return []
+    top: list[dict] = []
+    stack = [(el, top) for el in reversed(codes_el.findall(_q("Code")))]  # no recursion, whatever the depth
+    while stack:
+        el, siblings = stack.pop()
+        raw = item(el)
+        siblings.append(raw)
+        children = el.findall(_q("Code"))
+        if children:
+            raw["children"] = []
+            stack.extend((child, raw["children"]) for child in reversed(children))
+    return top
 
 
 def read_qdc(source: str | Path | bytes, *, name: str | None = None):
@@ -227,6 +261,7 @@ def read_qdc(source: str | Path | bytes, *, name: str | None = None):
         label = name or "codebook.qdc"
         data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
     root = parse(data, label)
+    check_size(root, label)
     validate(root, label)
     items = to_items(root)
     if not items:
