@@ -6,16 +6,16 @@ import streamlit as st
 
 from qualbench import store
 from qualbench.errors import QualbenchError
-from ui import project, widgets
+from ui import project, show, widgets
 
 st.set_page_config(page_title="Qualbench", page_icon=":material/folder_open:", layout="wide")
 try:
     db = project.open_for_run()
 except QualbenchError as exc:
-    st.error(f"The project cannot be opened. {exc}", icon=":material/error:")
+    show.error(f"The project cannot be opened. {exc}", icon=":material/error:")
     st.stop()
 except sqlite3.Error as exc:
-    st.error(f"The project cannot be opened. {store.explain(exc, path=project.db_path())}", icon=":material/error:")
+    show.error(f"The project cannot be opened. {store.explain(exc, path=project.db_path())}", icon=":material/error:")
     st.stop()
 
 pages = {
@@ -36,5 +36,5 @@ page = st.navigation(pages)
 with widgets.error_box():
     widgets.coder_picker()
     widgets.undo_button()
-st.sidebar.caption(f"Project file: `{project.db_path()}`")
+st.sidebar.caption(f"Project file: {show.md(project.db_path())}")
 widgets.page_guard(page.run)

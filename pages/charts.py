@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qualbench import analysis, charts, documents
-from ui import analysis_widgets, project, widgets
+from ui import analysis_widgets, project, show, widgets
 
 db = project.db()
 st.title("Charts")
@@ -27,7 +27,7 @@ with widgets.error_box():
         if measure == "c" and scope == "overlap" and (table.to_numpy() > 1).any():
             st.info("Some c values exceed 1: one long coding overlaps several short codings of the other code.")
         if note := charts.undefined_note(table):
-            st.info(note)
+            show.info(note)
     elif kind == "Code frequencies":
         table = analysis.frequencies(db, filters=chosen, rollup=rollup)
         chart = charts.bars(table, title="Codings per code")
@@ -49,7 +49,7 @@ with widgets.error_box():
     st.session_state["_chart_cell"] = cell
     if cell:
         passages = analysis.cell_excerpts(db, cell[0], cell[1], scope=scope, filters=chosen, rollup=rollup)
-        st.subheader(f"{cell[0]} × {cell[1]}: {charts.passages_text(passages, scope)}")
+        show.subheader(f"{cell[0]} × {cell[1]}: {charts.passages_text(passages, scope)}")
         st.dataframe(passages.drop(columns=["document_id"]), hide_index=True, width="stretch", key="cell_passages",
                      column_config={"text": st.column_config.TextColumn("text", width="large")})
     elif kind == "Co-occurrence":
