@@ -1,14 +1,19 @@
 """Qualbench: run with ``streamlit run workbench.py`` (optionally ``-- --db PATH``)."""
 
 import sqlite3
+from pathlib import Path
 
 import streamlit as st
 
 from qualbench import store
 from qualbench.errors import QualbenchError
-from ui import project, show, widgets
+from ui import hosts, project, show, widgets
 
-st.set_page_config(page_title="Qualbench", page_icon=":material/folder_open:", layout="wide")
+# The icon is a file of the repository: a page load asks nothing of any other machine (a
+# :material/...: page icon makes the browser fetch the favicon from a font CDN).
+st.set_page_config(page_title="Qualbench", page_icon=str(Path(__file__).resolve().parent / "components" / "favicon.png"),
+                   layout="wide")
+hosts.refuse_foreign_host()  # before anything of the project: a page reached under another name gets one sentence
 try:
     db = project.open_for_run()
 except QualbenchError as exc:
