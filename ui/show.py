@@ -59,9 +59,9 @@ def text(body, *, label=None, muted: bool = False, key: str | None = None) -> No
     """A block of user text as text: spaces and line breaks kept, a bold ``label`` (speaker, time) above it."""
     colour = "color:rgba(49,51,63,.6);" if muted else ""
     head = f'<div style="font-weight:600">{html(label)}</div>' if label else ""
-    cls = f' class="qb-text qb-{html(key)}"' if key else ' class="qb-text"'
+    cls = f' class="qb-show qb-show-{html(key)}"' if key else ' class="qb-show"'
     st.html(f'<div{cls} style="{colour}white-space:pre-wrap;overflow-wrap:anywhere">{head}'
-            f'<div class="qb-text-body">{html(body)}</div></div>')
+            f'<div class="qb-show-body">{html(body)}</div></div>')
 
 
 def title(message) -> None:
