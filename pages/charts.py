@@ -3,6 +3,7 @@
 import streamlit as st
 
 from qualbench import analysis, charts, documents
+from qualbench.export import tables
 from ui import analysis_widgets, project, show, widgets
 
 db = project.db()
@@ -43,7 +44,7 @@ with widgets.error_box():
     a, b, c = st.columns(3)
     a.download_button("PNG", charts.to_png(chart), "chart.png", "image/png")
     b.download_button("SVG", charts.to_svg(chart), "chart.svg", "image/svg+xml")
-    c.download_button("CSV", table.to_csv().encode("utf-8"), "chart.csv", "text/csv")
+    c.download_button("CSV", tables.csv_bytes(table, index=True), "chart.csv", "text/csv")
 
     cell = analysis_widgets.clicked_cell(event) if kind == "Co-occurrence" else None
     st.session_state["_chart_cell"] = cell
