@@ -1,21 +1,26 @@
 """Qualbench: run with ``streamlit run workbench.py`` (optionally ``-- --db PATH``)."""
 
 import sqlite3
+from pathlib import Path
 
 import streamlit as st
 
 from qualbench import store
 from qualbench.errors import QualbenchError
-from ui import project, widgets
+from ui import hosts, project, show, widgets
 
-st.set_page_config(page_title="Qualbench", page_icon=":material/folder_open:", layout="wide")
+# The icon is a file of the repository: a page load asks nothing of any other machine (a
+# :material/...: page icon makes the browser fetch the favicon from a font CDN).
+st.set_page_config(page_title="Qualbench", page_icon=str(Path(__file__).resolve().parent / "components" / "favicon.png"),
+                   layout="wide")
+hosts.refuse_foreign_host()  # before anything of the project: a page reached under another name gets one sentence
 try:
     db = project.open_for_run()
 except QualbenchError as exc:
-    st.error(f"The project cannot be opened. {exc}", icon=":material/error:")
+    show.error(f"The project cannot be opened. {exc}", icon=":material/error:")
     st.stop()
 except sqlite3.Error as exc:
-    st.error(f"The project cannot be opened. {store.explain(exc, path=project.db_path())}", icon=":material/error:")
+    show.error(f"The project cannot be opened. {store.explain(exc, path=project.db_path())}", icon=":material/error:")
     st.stop()
 
 pages = {
@@ -36,7 +41,7 @@ page = st.navigation(pages)
 with widgets.error_box():
     widgets.coder_picker()
     widgets.undo_button()
-st.sidebar.caption(f"Project file: `{project.db_path()}`")
+st.sidebar.caption(f"Project file: {show.md(project.db_path())}")
 if db.read_only:
     st.sidebar.warning("This project file is read-only: you can read everything, but nothing can be changed or coded.",
                        icon=":material/lock:")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from qualbench import agreement, codebook, documents, store
 from qualbench.export.methods import agreement_docx
-from ui import project, widgets
+from ui import project, show, widgets
 
 db = project.db()
 st.title("Inter-coder agreement")
@@ -31,11 +31,11 @@ with widgets.error_box():
     frame = agreement.compare(db, coders, level=level, min_overlap=overlap, by_document=by_document and level == "character",
                               documents=[int(d) for d in chosen_docs] or None, codes=chosen_codes or None)
     per_document = frame.attrs["by_document"]
-    st.caption(f"{frame['code'].nunique() - (not per_document)} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.")
+    show.caption(f"{frame['code'].nunique() - (not per_document)} codes over {len(frame.attrs['documents'])} documents: {', '.join(frame.attrs['documents'])}.")
     meanings = agreement.column_meanings(frame)
     st.dataframe(agreement.rounded(frame), hide_index=True, width="stretch", key="agreement_table",
-                 column_config={c: st.column_config.Column(help=m) for c, m in meanings.items()})
-    st.caption(" · ".join(f"**{widgets.md_escape(c)}**: {widgets.md_escape(m)}" for c, m in meanings.items()))
+                 column_config={c: st.column_config.Column(help=show.md(m)) for c, m in meanings.items()})
+    st.caption(" · ".join(f"**{show.md(c)}**: {show.md(m)}" for c, m in meanings.items()))
     project_name = store.get_setting(db, "project_name") or "Qualbench project"
     a, b = st.columns(2)
     a.download_button("Download CSV", agreement.csv_bytes(frame), f"agreement_{level}.csv", "text/csv")

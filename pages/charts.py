@@ -3,7 +3,8 @@
 import streamlit as st
 
 from qualbench import analysis, charts, documents
-from ui import analysis_widgets, project, widgets
+from qualbench.export import tables
+from ui import analysis_widgets, project, show, widgets
 
 db = project.db()
 st.title("Charts")
@@ -27,7 +28,7 @@ with widgets.error_box():
         if measure == "c" and scope == "overlap" and (table.to_numpy() > 1).any():
             st.info("Some c values exceed 1: one long coding overlaps several short codings of the other code.")
         if note := charts.undefined_note(table):
-            st.info(note)
+            show.info(note)
     elif kind == "Code frequencies":
         table = analysis.frequencies(db, filters=chosen, rollup=rollup)
         chart = charts.bars(table, title="Codings per code")
@@ -43,13 +44,13 @@ with widgets.error_box():
     a, b, c = st.columns(3)
     a.download_button("PNG", charts.to_png(chart), "chart.png", "image/png")
     b.download_button("SVG", charts.to_svg(chart), "chart.svg", "image/svg+xml")
-    c.download_button("CSV", table.to_csv().encode("utf-8"), "chart.csv", "text/csv")
+    c.download_button("CSV", tables.csv_bytes(table, index=True), "chart.csv", "text/csv")
 
     cell = analysis_widgets.clicked_cell(event) if kind == "Co-occurrence" else None
     st.session_state["_chart_cell"] = cell
     if cell:
         passages = analysis.cell_excerpts(db, cell[0], cell[1], scope=scope, filters=chosen, rollup=rollup)
-        st.subheader(f"{cell[0]} × {cell[1]}: {charts.passages_text(passages, scope)}")
+        show.subheader(f"{cell[0]} × {cell[1]}: {charts.passages_text(passages, scope)}")
         st.dataframe(passages.drop(columns=["document_id"]), hide_index=True, width="stretch", key="cell_passages",
                      column_config={"text": st.column_config.TextColumn("text", width="large")})
     elif kind == "Co-occurrence":

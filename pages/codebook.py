@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qualbench import codebook
-from ui import codebook_panel as panel, project
+from ui import codebook_panel as panel, project, show
 
 db = project.db()
 who = project.coder()
@@ -24,7 +24,7 @@ if all_codes:
     if chosen in by_path:
         code = by_path[chosen]
         row = counts.set_index("id").loc[code["id"]]
-        st.subheader(chosen)
+        show.subheader(chosen)
         below = any(c["parent_id"] == code["id"] for c in all_codes)
         st.caption(f"{row['codings']} codings in {row['documents']} documents"
                    + (f"; with its sub-codes {row['codings_total']} codings in {row['documents_total']} documents." if below else "."))

@@ -6,7 +6,7 @@ Opened at a passage from other pages with ``?document=ID&offset=N``.
 import streamlit as st
 
 from qualbench import agreement, coding, documents, store
-from ui import coding_panel, project, text_coder, widgets
+from ui import coding_panel, project, show, text_coder, widgets
 
 db = project.db()
 st.title("Coding")
@@ -16,7 +16,7 @@ with st.expander("Find a document", expanded=False):
     cols = st.columns(3)
     kinds = cols[0].multiselect("Kinds", list(store.DOCUMENT_KINDS), key="cd_kinds")
     attributes = {name: chosen for i, (name, values) in enumerate(documents.attribute_values(db).items())
-                  if (chosen := cols[(i + 1) % 3].multiselect(name, values, key=f"cd_attr_{name}"))}
+                  if (chosen := cols[(i + 1) % 3].multiselect(show.md(name), values, key=f"cd_attr_{name}"))}
 titles = coding.document_choices(db, kinds=kinds, attributes=attributes)
 wanted = coding.number_param(st.query_params.get("document"))
 index = list(titles).index(wanted) if wanted in titles else None

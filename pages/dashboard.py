@@ -3,12 +3,12 @@
 import streamlit as st
 
 from qualbench import analysis, charts
-from ui import analysis_widgets, project, widgets
+from ui import analysis_widgets, project, show, widgets
 
 db = project.db()
 facts = analysis.summary(db)
 st.title("Dashboard")
-st.caption(facts["project"])
+show.caption(facts["project"])
 for col, (label, key) in zip(st.columns(5), [("Documents", "documents"), ("Coded documents", "coded_documents"),
                                              ("Codes", "codes"), ("Codings", "codings"), ("Coders", "coders")]):
     col.metric(label, facts[key])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qualbench import documents, store
-from ui import project, widgets
+from ui import project, show, widgets
 
 db = project.db()
 who = project.coder() or "anonymous"
@@ -19,7 +19,7 @@ with st.expander("Import documents", expanded=False):
         bar = st.progress(0.0, text="Importing…")
         results = documents.import_many(
             db, [(f.name, f.getvalue()) for f in files], kind=None if kind == "(recognise)" else kind, attributes=attrs, who=who,
-            progress=lambda i, n, name: bar.progress(i / n, text=f"Importing {name} ({i + 1} of {n})"))
+            progress=lambda i, n, name: bar.progress(i / n, text=f"Importing {show.md(name)} ({i + 1} of {n})"))
         bar.progress(1.0, text="Done")
         widgets.import_report(results)
 
@@ -34,7 +34,7 @@ if chosen is None:
 
 doc = documents.resolve(db, int(chosen))
 n_codings = int(table.set_index("id").loc[chosen, "codings"])
-st.subheader(doc["title"])
+show.subheader(doc["title"])
 read, edit = st.tabs(["Read", "Attributes and details"])
 with read:
     widgets.reader(doc, documents.turns(db, doc["id"]))
@@ -49,7 +49,7 @@ with edit, widgets.error_box():
             st.session_state["flash"] = f"Saved “{title}”."
             st.rerun()
     st.divider()
-    confirm = st.checkbox(f"Yes, delete “{doc['title']}” and its {n_codings} codings (undo brings it back)")
+    confirm = st.checkbox(f"Yes, delete “{show.md(doc['title'])}” and its {n_codings} codings (undo brings it back)")
     if st.button("Delete document", disabled=not confirm):
         documents.delete_document(db, doc["id"], who=who)
         st.session_state["flash"] = f"Deleted “{doc['title']}”. Undo in the sidebar restores it."

@@ -1,13 +1,11 @@
 """Excerpts: what was coded with some codes (combined with OR, AND, NOT; filtered), in context; Word, CSV, Excel."""
 
-import html
-
 import streamlit as st
 
 from qualbench import agreement, codebook, documents, retrieval, store
 from qualbench.export import docx as docx_export, tables
 from qualbench.filters import Filters
-from ui import project, widgets
+from ui import project, show, widgets
 
 COMBINE = {"or": "OR (any of them)", "and": "AND (where one coder's codings overlap)", "not": "NOT (without)"}
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,7 +32,7 @@ with st.expander("Filters"):
     coders = cols[2].multiselect("Coders", agreement.coders_with_codings(db), key="ex_coders")
     attributes = {}
     for i, (name, values) in enumerate(documents.attribute_values(db).items()):
-        if chosen := cols[i % 3].multiselect(name, values, key=f"ex_attr_{name}"):
+        if chosen := cols[i % 3].multiselect(show.md(name), values, key=f"ex_attr_{name}"):
             attributes[name] = chosen
     dates = cols[0].date_input("Coded between", [], key="ex_dates", format="YYYY-MM-DD")
     words = cols[1].text_input("Words in the excerpt", key="ex_words", help="every word must occur; quote a phrase")
@@ -49,7 +47,7 @@ with widgets.error_box():
                             created_from=since, created_to=until, context=0 if context == "none" else context)
     frame = retrieval.excerpts(db, query)
     st.subheader(retrieval.counts_text(frame))
-    st.caption(" · ".join(f"**{widgets.md_escape(k)}**: {widgets.md_escape(v)}" for k, v in frame.attrs["description"]))
+    st.caption(" · ".join(f"**{show.md(k)}**: {show.md(v)}" for k, v in frame.attrs["description"]))
     if combine == "and":  # one row per stretch, its coders, the same-coder pairs of codings behind it
         st.caption("AND pairs a coder's codings only with that coder's own; a row is one stretch, with its coders and pairs.")
     shown = ["link", "excerpt", "coders", "pairs", "code", "other_code", "document", "turn", "speaker", "memo", "other_memo"] \
@@ -59,9 +57,9 @@ with widgets.error_box():
                          column_config={"link": st.column_config.LinkColumn("open", display_text="↗", width="small"),
                                         "excerpt": st.column_config.TextColumn("excerpt", width="large")})
     for i in event.selection.rows:  # the chosen row in its context, the coded words marked (all text escaped)
-        row, text = frame.iloc[i], lambda name: html.escape(str(frame.iloc[i][name]))
+        row, text = frame.iloc[i], lambda name: show.html(frame.iloc[i][name])
         st.html(f'<div style="white-space:pre-wrap;line-height:1.7;border-left:3px solid #f1c40f;padding-left:.8rem">{text("context_before")}<mark>{text("excerpt")}</mark>'
-                f'{text("context_after")}</div><div style="color:#666">— {html.escape(retrieval.source(row))} · {text("code")} · {text("coder")}</div>')
+                f'{text("context_after")}</div><div style="color:#666">— {show.html(retrieval.source(row))} · {text("code")} · {text("coder")}</div>')
     st.subheader("Export")
     a, b, c = st.columns(3)
     group_by = a.radio("Word report grouped by", docx_export.GROUPINGS, horizontal=True, key="ex_group")

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from qualbench import analysis, documents
-from ui import project, widgets
+from ui import project, show, widgets
 
 db = project.db()
 facts = analysis.summary(db)
-st.title(facts["project"])
+show.title(facts["project"])
 widgets.flash()
 cols = st.columns(5)
 for col, (label, key) in zip(cols, [("Documents", "documents"), ("Coded documents", "coded_documents"),

@@ -37,6 +37,7 @@ import sqlite_utils
 from . import agreement_stats as stats
 from . import codebook, store
 from .errors import NotFound, QualbenchError
+from .export import tables
 
 LEVELS = ("character", "unit", "segment")
 
@@ -266,8 +267,8 @@ def rounded(frame: pd.DataFrame, *, places: dict[str, int] | None = None) -> pd.
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The agreement table as CSV (UTF-8), figures rounded as on the page."""
-    return rounded(frame).to_csv(index=False).encode("utf-8")
+    """The agreement table as CSV (UTF-8), figures rounded as on the page, code names' formulas defused."""
+    return tables.csv_bytes(rounded(frame))
 
 
 def column_meanings(frame: pd.DataFrame) -> dict[str, str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import codebook, coding, documents, sample, store
 from .errors import QualbenchError
+from .export import tables
 
 CLI_USER = "cli"
 # Modules qualbench.cli_<area> that add commands: each has register(sub, common, parser_class).
@@ -22,7 +23,7 @@ EXTENSIONS: list[str] = ["cli_agreement", "cli_analysis", "cli_retrieval"]
 
 def _table(frame, fmt: str) -> str:
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        return tables.csv_bytes(frame).decode("utf-8")  # formulas defused, as in every CSV the project writes
     if frame.empty:
         return "(none)\n"
     return frame.to_string(index=False) + "\n"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import analysis, charts, store
 from .errors import QualbenchError
+from .export import tables
 from .filters import Filters, parse_where
 
 FORMATS = (".csv", ".png", ".svg")
@@ -33,7 +34,8 @@ def cmd_cooccurrence(args) -> int:
     out = Path(args.out)
     filters = Filters(coders=args.coder or None, attributes=parse_where(args.where))
     matrix = analysis.cooccurrence(db, scope=args.scope, measure=args.measure, filters=filters, rollup=args.rollup)
-    _write(out, lambda: matrix.to_csv(out, index_label="code", float_format="%.4f" if args.measure == "c" else None),
+    _write(out, lambda: out.write_bytes(tables.csv_bytes(matrix, index=True, index_label="code",
+                                                        float_format="%.4f" if args.measure == "c" else None)),
            lambda: charts.heatmap(matrix, title=f"Co-occurrence ({args.scope} scope, {args.measure})", value=args.measure))
     undefined = int(matrix.isna().to_numpy().sum())
     note = f" {undefined} cells have an undefined c (n_A + n_B - n_AB <= 0), left blank." if undefined else ""
@@ -48,7 +50,7 @@ def cmd_frequencies(args) -> int:
     table = analysis.frequencies(db, by=args.by, filters=filters, rollup=args.rollup)
     chart = (lambda: charts.bars(table, title="Codings per code")) if args.by == "code" else \
         (lambda: charts.heatmap(table, title=f"Codings by {args.by}", columns_title=args.by))
-    _write(out, lambda: table.to_csv(out, index=args.by != "code"), chart)
+    _write(out, lambda: out.write_bytes(tables.csv_bytes(table, index=args.by != "code")), chart)
     print(f"Frequencies by {args.by}: {len(table)} codes written to {out}.")
     return 0
 

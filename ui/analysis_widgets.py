@@ -7,7 +7,7 @@ import streamlit as st
 from qualbench import agreement, documents, store
 from qualbench.filters import Filters
 
-from . import project, widgets
+from . import project, show, widgets
 
 
 def filters(db, *, key: str) -> tuple[Filters, bool]:
@@ -20,7 +20,7 @@ def filters(db, *, key: str) -> tuple[Filters, bool]:
         values = documents.attribute_values(db)  # every case attribute of the project, dates too
         cols = st.columns(3)
         for i, (name, options) in enumerate(values.items()):
-            chosen = cols[i % 3].multiselect(name, options, key=f"{key}_attr_{name}")
+            chosen = cols[i % 3].multiselect(show.md(name), options, key=f"{key}_attr_{name}")
             if chosen:
                 attributes[name] = chosen
         rollup = st.toggle("Roll children up into their themes", key=f"{key}_rollup")
@@ -89,9 +89,9 @@ def saved_views(db) -> None:
         if right.button("Save view", disabled=not name.strip()):
             with widgets.error_box():
                 views.save(db, name, kind="chart", settings=_current_settings(), who=project.coder() or "anonymous")
-                st.success(f"Saved “{name.strip()}”.")
+                show.success(f"Saved “{' '.join(name.split())}”.")
     note = st.session_state.get("_view_note")
     if note:
-        st.info(f"View “{note[0]}”, saved by {note[1]} on {note[2][:10]}, shows the data as they are now.")
+        show.info(f"View “{note[0]}”, saved by {note[1]} on {note[2][:10]}, shows the data as they are now.")
         for problem in note[3]:
-            st.warning(f"This view no longer fits the project: {problem}.")
+            show.warning(f"This view no longer fits the project: {problem}.")

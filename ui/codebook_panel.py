@@ -11,7 +11,7 @@ import streamlit as st
 from qualbench import codebook, coding
 from qualbench.export import docx as docx_export, refi
 
-from . import project, widgets
+from . import project, show, widgets
 
 TOP = "(top level)"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -38,7 +38,7 @@ def act(run, message, *, select=None) -> None:
 def flash() -> None:
     """The last action's message, at the top of the page and as a toast (the form may be far down)."""
     if st.session_state.get("flash"):
-        st.toast(st.session_state["flash"], icon=":material/check_circle:")
+        show.toast(st.session_state["flash"], icon=":material/check_circle:")
     widgets.flash()
 
 
@@ -168,8 +168,8 @@ def memos(db, code: dict, who: str | None) -> None:
     k = code["id"]
     entries = codebook.code_memos(db, k)
     for entry in entries:
-        st.markdown(f"**{widgets.md_escape(entry['created_at'][:16].replace('T', ' '))} · {widgets.md_escape(entry['author'])}**  \n"
-                    f"{widgets.md_escape(entry['text'])}")
+        st.markdown(f"**{show.md(entry['created_at'][:16].replace('T', ' '))} · {show.md(entry['author'])}**")
+        show.text(entry["text"], key="memo")
     if not entries:
         st.caption("No memos on this code yet.")
     with st.form(f"cb_memo_form_{k}", clear_on_submit=True):
@@ -218,9 +218,9 @@ def upload(db, who: str | None) -> None:
         plan = codebook.load(db, file.getvalue(), who=who or "anonymous", name=file.name, dry_run=True)
         changes = [c for c in plan if c.action != "keep"]
         kept = len(plan) - len(changes)
-        st.markdown(f"**{len(changes)} change(s)** from {widgets.md_escape(file.name)}"
+        st.markdown(f"**{len(changes)} change(s)** from {show.md(file.name)}"
                     + (f"; {kept} code(s) not in the file are kept" if kept else "") + ":")
-        st.markdown("\n".join(f"- {widgets.md_escape(str(c))}" for c in changes) or "- nothing: the project already matches the file")
+        st.markdown("\n".join(f"- {show.md(c)}" for c in changes) or "- nothing: the project already matches the file")
         if st.button("Apply this plan", type="primary", disabled=not who or not changes, key="cb_upload_go"):
             def apply():
                 done = codebook.load(db, file.getvalue(), who=who, name=file.name)

@@ -14,7 +14,7 @@ import streamlit as st
 from qualbench import codebook, coding, documents, store
 from qualbench.errors import QualbenchError
 
-from . import project, widgets
+from . import project, show
 
 KEY = "text_coder"
 
@@ -92,7 +92,8 @@ def code_buttons(document_id: int) -> None:
     with st.container(height=420):
         for c in codes:
             label = c["name"] + (f"  [{c['shortcut']}]" if c.get("shortcut") else "")
-            st.button(label, key=f"apply_{c['id']}", help=c.get("description") or None, width="stretch",
+            st.button(show.md(label), key=f"apply_{c['id']}", help=show.md(c["description"]) if c.get("description") else None,
+                      width="stretch",
                       on_click=_run, args=(_apply, document_id, [c["id"]]))
 
 
@@ -102,7 +103,7 @@ def selection_note(document_id: int, text: str) -> None:
     if sel:
         start, end = coding.passage(text, sel["start"], sel["end"], snap=st.session_state.get("snap", True))
         shown = text[start:end]
-        st.markdown(f"**Selected** ({start}–{end}): “{widgets.md_escape(shown[:160])}{'…' if len(shown) > 160 else ''}”")
+        st.markdown(f"**Selected** ({start}–{end}): “{show.md(shown[:160])}{'…' if len(shown) > 160 else ''}”")
     else:
         st.caption("Select a passage in the text (mouse, or Shift+arrows), then click a code or press its key.")
 
@@ -149,8 +150,8 @@ def inspector(document_id: int) -> None:
         cid = int(row["id"])
         seen = coding.shown(row)  # the coding as this card shows it: an action on a changed coding is refused
         with st.container(border=True, key=f"coding_{cid}"):
-            st.markdown(f"**{html.escape(row['code'])}** · {html.escape(row['coder'])} · {row['created_at'][:16].replace('T', ' ')}")
-            st.caption(f"“{html.escape(row['excerpt'][:200])}” ({row['start']}–{row['end']})")
+            st.markdown(f"**{show.md(row['code'])}** · {show.md(row['coder'])} · {row['created_at'][:16].replace('T', ' ')}")
+            st.caption(f"“{show.md(row['excerpt'][:200])}” ({row['start']}–{row['end']})")
             st.text_area("Memo", row["memo"], key=f"memo_{cid}", height=68)
             st.selectbox("Code", list(paths), index=list(paths).index(row["code_id"]), format_func=paths.get, key=f"code_{cid}")
             a, b = st.columns(2)
@@ -184,6 +185,6 @@ def messages() -> None:
     error = st.session_state.pop("coding_error", None)
     message = st.session_state.pop("flash", None)
     if error:
-        slot.error(error, icon="⚠️")
+        slot.error(show.md(error), icon="⚠️")
     elif message:
-        slot.success(message)
+        slot.success(show.md(message))

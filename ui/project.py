@@ -18,6 +18,8 @@ import streamlit as st
 
 from qualbench import sample, store
 
+from . import hosts
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,7 +46,12 @@ def _prepared(path: str) -> str:
 
 
 def open_for_run():
-    """This session's connection: opened on its first run, then kept for the session."""
+    """This session's connection: opened on its first run, then kept for the session.
+
+    A run whose request named a host the workbench does not serve stops here, before the
+    project is touched (also when Streamlit ran a page script without workbench.py).
+    """
+    hosts.refuse_foreign_host()
     path = _prepared(str(db_path()))
     held = st.session_state.get("_qb_db")
     if held is None or st.session_state.get("_qb_db_path") != path:

@@ -1,10 +1,9 @@
-"""Shared widgets: the error box, the coder picker, undo, safe text rendering."""
+"""Shared widgets: the error box, the coder picker, undo, the reader. User text goes through ui.show."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import sqlite3
 
 import streamlit as st
@@ -12,14 +11,9 @@ import streamlit as st
 from qualbench import coding, store
 from qualbench.errors import QualbenchError
 
-from . import project
+from . import project, show
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$&])")
-
-
-def md_escape(text: str) -> str:
-    """Text that Markdown shows literally: no markup, no HTML, no links."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+md_escape = show.md  # the old name; new code calls ui.show.md
 
 
 @contextlib.contextmanager
@@ -28,9 +22,9 @@ def error_box():
     try:
         yield
     except QualbenchError as exc:
-        st.error(str(exc), icon="⚠️")
+        show.error(str(exc), icon="⚠️")  # a sentence about the researcher's input, which it may quote
     except sqlite3.Error as exc:
-        st.error(str(store.explain(exc, path=project.db_path())), icon="⚠️")
+        show.error(str(store.explain(exc, path=project.db_path())), icon="⚠️")
 
 
 def guarded(action):
@@ -101,7 +95,7 @@ def flash() -> None:
     """Show (once) the message a previous run left in ``st.session_state['flash']``."""
     message = st.session_state.pop("flash", None)
     if message:
-        st.success(message)
+        show.success(message)
 
 
 STANDARD_ATTRIBUTES = ("site", "area", "role")
@@ -116,7 +110,7 @@ def attribute_inputs(db, *, key: str, current: dict | None = None) -> dict[str, 
     values = {}
     cols = st.columns(3)
     for i, name in enumerate(names):
-        values[name] = cols[i % 3].text_input(name, current.get(name, ""), key=f"{key}_attr_{name}")
+        values[name] = cols[i % 3].text_input(show.md(name), current.get(name, ""), key=f"{key}_attr_{name}")
     new_name = cols[0].text_input("New attribute name", key=f"{key}_attr_new_name")
     new_value = cols[1].text_input("New attribute value", key=f"{key}_attr_new_value")
     if new_name.strip():
@@ -129,14 +123,13 @@ def attribute_inputs(db, *, key: str, current: dict | None = None) -> dict[str, 
 def import_report(results) -> None:
     """One line per imported file: green, amber for duplicates, red with the reason for failures."""
     for result in results:
-        {"imported": st.success, "duplicate": st.warning, "failed": st.error}[result.status](result.message)
+        {"imported": show.success, "duplicate": show.warning, "failed": show.error}[result.status](result.message)
 
 
 def reader(doc: dict, turns: list[dict]) -> None:
-    """The document turn by turn, speakers and times shown, text always rendered as text."""
+    """The document turn by turn, speakers and times shown, the text exactly as it is stored (never Markdown)."""
     text = doc["text"]
     with st.container(height=520):
         for turn in turns:
             label = " · ".join(x for x in (turn["timestamp"], turn["speaker"]) if x)
-            body = md_escape(text[turn["start"]:turn["end"]])
-            st.markdown(f"**{md_escape(label)}**  \n{body}" if label else body)
+            show.text(text[turn["start"]:turn["end"]], label=label or None, key="turn")

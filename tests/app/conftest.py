@@ -1,5 +1,7 @@
 """AppTest fixtures: the workbench script run in-process on a private copy of the sample project."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,3 +16,11 @@ def app(sample_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "workbench.py"), default_timeout=60)
     at.session_state["coder_choice"] = "Signe Holm"
     return at
+
+
+_SHOWN = re.compile(r"\\(.)|&#(\d+);|:small\[\]", re.S)
+
+
+def visible(markdown: str) -> str:
+    """The text a browser shows for Markdown that ``ui.show.md`` wrote (its inverse: escapes, entities, splitters)."""
+    return _SHOWN.sub(lambda m: m.group(1) if m.group(1) is not None else chr(int(m.group(2))) if m.group(2) else "", markdown)

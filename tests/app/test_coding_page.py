@@ -6,6 +6,8 @@ component's selection state is set the way the component sets it.
 
 from qualbench import agreement, codebook, coding, documents, store
 
+from .conftest import visible
+
 CODER = "Signe Holm"  # signed in by the app fixture
 
 
@@ -59,7 +61,7 @@ def test_a_code_button_codes_the_selection_and_undo_takes_it_back(app, sample_pa
     assert not app.exception
     mine = _new(db, before)
     assert list(zip(mine["start"], mine["end"], mine["code"], mine["coder"])) == [(start, end, "Boundary confusion", CODER)]
-    assert any("Coded with Boundary confusion." in s.value for s in app.success)
+    assert any("Coded with Boundary confusion." in visible(s.value) for s in app.success)
     assert coding.undo(db, who=CODER) == "removed the coding just added"
     assert _new(db, before).empty
 
@@ -71,7 +73,7 @@ def test_without_a_selection_coding_says_so_and_writes_nothing(app, sample_path)
     _open(app, doc["id"])
     code = codebook.resolve(db, "Cross-pressure")
     app.button(key=f"apply_{code['id']}").click().run()
-    assert [e.value for e in app.error] == ["Select a passage in the text first."]
+    assert [visible(e.value) for e in app.error] == ["Select a passage in the text first."]
     assert _new(db, before).empty
 
 

@@ -2,11 +2,13 @@
 
 from qualbench import documents, store
 
+from .conftest import visible
+
 
 def test_overview_shows_the_sample_project(app):
     app.run()
     assert not app.exception
-    assert app.title[0].value == "Digital citizen service at the front line (sample project)"
+    assert visible(app.title[0].value) == "Digital citizen service at the front line (sample project)"
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["Documents"]) >= 10 and int(metrics["Coders"]) == 2 and int(metrics["Codings"]) > 300
 

@@ -29,17 +29,17 @@ def _free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run workbench.py`` on a free loopback port with its own project file."""
+    """``streamlit run workbench.py`` (or ``script``, with more ``args``) on a free loopback port with its own project file."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, *, script: str = "workbench.py", args: tuple[str, ...] = ()):
         self.db_path = db_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         log = open(db_path.with_suffix(".log"), "w")
         env = dict(os.environ, QUALBENCH_DB=str(db_path))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "workbench.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

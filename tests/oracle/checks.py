@@ -49,8 +49,8 @@ def _quote(arg: str) -> str:
 
 
 def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f))
+    with open(path, newline="", encoding="utf-8-sig") as f:  # a text cell starting with ' has one ' more (README)
+        rows = [[cell[1:] if cell.startswith("'") else cell for cell in row] for row in csv.reader(f)]
     return rows[0], rows[1:]
 
 

@@ -301,7 +301,8 @@ class Project:
 
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    """CSV rows as the README says to read them: a text cell starting with ' has one ' more than the text."""
+    return [{k: v[1:] if v.startswith("'") else v for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
 
 
 def build(spec: ProjectSpec, folder: Path) -> Project:
