@@ -455,6 +455,8 @@ def load(db: sqlite_utils.Database, source: str | Path | bytes, *, who: str, nam
     Nothing is written when the file has any problem or when ``dry_run`` is set.
     """
     label = name or (Path(source).name if isinstance(source, (str, Path)) and "\n" not in str(source) else "codebook")
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
+        store.refuse_project_file(db, source, what="a codebook")
     from .export import refi
 
     if refi.is_qdc(source, label):  # by the .qdc suffix, else by content (XML with a CodeBook)

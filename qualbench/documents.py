@@ -755,7 +755,8 @@ def add_document(
     if existing:
         doc = existing[0]
         return ImportResult(label, "duplicate", f"{label}: already in the project as document {doc['id']} “{doc['title']}”; not imported again.", doc["id"])
-    title = " ".join(title.split()) or "Untitled"
+    # a title from a file name: invisible direction and control characters go (they could make it read as another)
+    title = names.collapse("".join(c for c in title if c not in names.BIDI_CONTROLS and not names.is_control(c))) or "Untitled"
     with db.atomic():
         row = {
             "title": title, "kind": kind, "text": parsed.text, "sha256": digest,
@@ -806,6 +807,7 @@ def import_path(db: sqlite_utils.Database, path: str | Path, **options) -> Impor
     path = Path(path)
     if not path.is_file():
         raise ImportProblem(f"{path}: no such file.")
+    store.refuse_project_file(db, path, what="a document to import")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ImportProblem(f"{path.name}: too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB per document).")
@@ -925,9 +927,9 @@ def update_document(db: sqlite_utils.Database, document: int | str, *, who: str,
     doc = resolve(db, document)
     changes = {}
     if title is not None and " ".join(title.split()) != doc["title"]:
-        changes["title"] = " ".join(title.split())
-        if not changes["title"]:
+        if not " ".join(title.split()):
             raise QualbenchError("A document needs a title.")
+        changes["title"] = names.clean_name(title, what="The title", limit=500)
     if kind is not None and kind != doc["kind"]:
         if kind not in store.DOCUMENT_KINDS:
             raise QualbenchError(f"Unknown document kind {kind!r}; use one of {', '.join(store.DOCUMENT_KINDS)}.")

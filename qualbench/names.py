@@ -1,4 +1,4 @@
-"""Names people give things: codes now, coders and document titles as they adopt it.
+"""Names people give things: codes, coders and document titles.
 
 One check for every name a researcher reads in a list, a chart or a report. A name is
 one line of visible text: whitespace runs become one space; control characters are
@@ -24,6 +24,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def visible(text: str) -> str:
     """``text`` with bidi and control characters written as ``<U+202E>``, safe to show in a message."""
     return "".join(f"<U+{ord(c):04X}>" if c in BIDI_CONTROLS or _CONTROL.match(c) else c for c in text)
+
+
+def is_control(c: str) -> bool:
+    """A C0 or C1 control character (tab and newline included)."""
+    return bool(_CONTROL.match(c))
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -512,6 +512,21 @@ def events(db: sqlite_utils.Database, *, who: str | None = None, limit: int = 10
     return out
 
 
+def refuse_project_file(db: sqlite_utils.Database, path: str | os.PathLike, *, what: str) -> None:
+    """Refuse to read the project's own file as a document or codebook.
+
+    Reading it with plain file I/O while this process holds a connection to it would drop
+    the process's SQLite locks (see "opening" above); ``os.stat`` opens nothing.
+    """
+    own = getattr(db, "path", "") or ""
+    try:
+        same = bool(own) and os.path.samestat(os.stat(path), os.stat(own))
+    except OSError:
+        return
+    if same:
+        raise QualbenchError(f"{path} is this project's own file, not {what}.")
+
+
 def later_change(db: sqlite_utils.Database, event: dict) -> dict | None:
     """The newest change to the same thing (entity and id) after ``event`` that still stands, if any.
 
@@ -540,9 +555,11 @@ def rows(db: sqlite_utils.Database, sql: str, params: list | tuple | dict = ()) 
 
 def ensure_coder(db: sqlite_utils.Database, name: str, *, role: str = "coder", who: str | None = None) -> str:
     """Make sure a coder exists (added with an event if new); returns the cleaned name."""
-    clean = " ".join((name or "").split())
-    if not clean:
+    from .names import clean_name
+
+    if not " ".join((name or "").split()):
         raise QualbenchError("A coder needs a name.")
+    clean = clean_name(name, what="The coder's name")  # no bidi or control characters: a name reads as what it is
     if role not in CODER_ROLES:
         raise QualbenchError(f"Unknown coder role {role!r}; use one of {', '.join(CODER_ROLES)}.")
     if rows(db, "SELECT 1 FROM coders WHERE name = ?", [clean]):

@@ -282,3 +282,25 @@ def test_migrating_to_never_reused_ids_keeps_rows_links_and_search(tmp_path):
     assert store.rows(db, "SELECT count(*) AS n FROM codings")[0]["n"] == 0
     assert store.rows(db, "SELECT count(*) AS n FROM turns")[0]["n"] == 0
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_coder_names_and_titles_cannot_spoof_with_direction_controls(db):
+    """A right-to-left override makes a name display as another (issue 19); qualbench/names.py refuses it."""
+    with pytest.raises(QualbenchError, match="text-direction control"):
+        store.ensure_coder(db, "Signe \u202eHolm")
+    doc = documents.import_bytes(db, "Noter fra skranken.".encode(), "note\u202etxt.md", who="t").document_id
+    assert documents.resolve(db, doc)["title"] == "notetxt"  # from a file name: the control is dropped
+    with pytest.raises(QualbenchError, match="text-direction control"):
+        documents.update_document(db, doc, who="t", title="Interview \u202eweivretni")
+
+
+def test_the_project_file_itself_is_never_read_as_a_document_or_codebook(tmp_path):
+    """Reading it with plain I/O would drop this process's locks on it; it is refused before it is opened."""
+    from qualbench import codebook
+
+    path = tmp_path / "project.txt"  # a project file under a name an importer would take
+    db = store.open_project(path)
+    with pytest.raises(QualbenchError, match="this project's own file"):
+        documents.import_path(db, path, who="t")
+    with pytest.raises(QualbenchError, match="this project's own file"):
+        codebook.load(db, path, who="t")
