@@ -774,7 +774,8 @@ def add_document(
             after={"title": title, "kind": kind, "source_name": source_name, "sha256": digest,
                    "turns": len(parsed.turns), "attributes": attributes},
         )
-    what = f"{len(parsed.turns)} {'turns' if parsed.is_transcript else 'paragraphs'}"
+    unit = "turn" if parsed.is_transcript else "paragraph"
+    what = f"{len(parsed.turns)} {unit}{'s' * (len(parsed.turns) != 1)}"
     if parsed.controls_removed:
         n = parsed.controls_removed
         what += f"; {n} control character{'s' * (n != 1)} removed"
