@@ -16,7 +16,9 @@ TRICKS = (f"![px](http://{HOST}/px.png) [klik her](http://{HOST}/phish) <img src
           f"<b>fed</b> :red[rød] **fed** _kursiv_ \\ $x^2$ `kode` www.{HOST} post@{HOST} https://{HOST}/auto "
           ":material/home: :smile: 😀 æøå ÆØÅ &amp;")
 TITLE = "Interview " + TRICKS
-CODER = "Coder " + TRICKS
+# A coder's name is at most 200 characters (qualbench/names.py), so it carries the tricks that fit
+CODER = (f"Coder ![px](http://{HOST}/px.png) [klik](http://{HOST}/p) <img src=\"http://{HOST}/i.png\"> <b>f</b> "
+         f":red[r] **f** `k` $x$ www.{HOST} :material/home: æøå")
 CODE = ("Kode ![px](https:" + HOST + ") www." + HOST + " post@" + HOST + " <img src=https:" + HOST + "> :red[rød] **fed** <b>b $x$ `k` æøå")  # no "/" in a code name
 CODE_DESCRIPTION = "Beskrivelse " + TRICKS + "\n\n# Overskrift\n- punkt"
 ATTRIBUTE = "Attribut " + TRICKS
