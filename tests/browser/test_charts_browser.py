@@ -13,8 +13,8 @@ from .support import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 
-def darkest_point(png: bytes) -> tuple[int, int]:
-    """The pixel of the darkest blue in a heatmap screenshot: the cell with the highest value.
+def darkest_point(png: bytes) -> tuple[tuple[int, int], int]:
+    """The pixel of the darkest blue in a heatmap screenshot (the cell with the highest value), and its darkness (r + g).
 
     The colour legend, at the right edge, is left out of the search.
     """
@@ -26,7 +26,19 @@ def darkest_point(png: bytes) -> tuple[int, int]:
             r, g, b = image.getpixel((x, y))
             if b > r + 60 and r + g < best:  # blue cells only, not black text
                 best, where = r + g, (x, y)
-    return where
+    return where, best
+
+
+def drawn_darkest_point(page, chart) -> tuple[int, int]:
+    """The darkest cell once vega has drawn the whole heatmap (on a busy machine it draws late)."""
+    previous = None
+    for _ in range(30):
+        where, darkness = darkest_point(chart.screenshot())
+        if darkness < 120 and where == previous:  # a dark cell, the same in two screenshots running
+            return where
+        previous = where
+        page.wait_for_timeout(500)
+    raise AssertionError("the heatmap never showed a dark cell")
 
 
 def _legend_left(image) -> int:
@@ -45,8 +57,7 @@ def test_clicking_a_cell_lists_its_passages(page, app_server):
     wait_for_app(page)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for()
-    page.wait_for_timeout(1500)  # vega draws after the element appears
-    x, y = darkest_point(chart.screenshot())
+    x, y = drawn_darkest_point(page, chart)
     chart.click(position={"x": x, "y": y})
     wait_for_app(page)
     heading = page.get_by_role("heading", name=re.compile(r".+ × .+: \d+ pairs of codings"))
