@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qualbench import codebook
-from ui import codebook_panel as panel, project, show
+from ui import cache, codebook_panel as panel, project, show
 
 db = project.db()
 who = project.coder()
@@ -14,7 +14,7 @@ if not who:
                icon=":material/person:")
 
 all_codes = codebook.codes(db)
-counts = codebook.counts(db)
+counts = cache.run(codebook.counts, db)
 st.caption(f"{len(all_codes)} codes in {sum(c['depth'] == 0 for c in all_codes)} themes. A theme's “with sub-codes” columns "
            "count its own codings and those of the codes below it.")
 if all_codes:

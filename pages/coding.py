@@ -6,7 +6,7 @@ Opened at a passage from other pages with ``?document=ID&offset=N``.
 import streamlit as st
 
 from qualbench import agreement, coding, documents, store
-from ui import coding_panel, project, show, text_coder, widgets
+from ui import cache, coding_panel, project, show, text_coder, widgets
 
 db = project.db()
 st.title("Coding")
@@ -28,7 +28,7 @@ if wanted != doc_id:
     st.query_params["document"] = str(doc_id)
     st.query_params.pop("offset", None)
 
-everyone = agreement.coders_with_codings(db)
+everyone = cache.run(agreement.coders_with_codings, db)
 show = st.radio("Show codings of", ["all coders", "one coder", "differences between two coders"], horizontal=True, key="cd_show")
 coders, differences = None, None
 if show == "one coder":
@@ -40,7 +40,7 @@ elif show.startswith("differences"):
 
 with widgets.error_box():
     doc = documents.resolve(db, doc_id)
-    view = coding.document_view(db, doc_id, coders=coders, differences=differences)
+    view = cache.run(coding.document_view, db, doc_id, coders=coders, differences=differences)
     offset = coding.number_param(st.query_params.get("offset"))
     focus = coding.turn_at(db, doc_id, offset) if offset is not None else None
     text_col, panel = st.columns([2, 1])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qualbench import documents, store
-from ui import project, show, widgets
+from ui import cache, project, show, widgets
 
 db = project.db()
 who = project.coder() or "anonymous"
@@ -23,7 +23,7 @@ with st.expander("Import documents", expanded=False):
         bar.progress(1.0, text="Done")
         widgets.import_report(results)
 
-table = documents.table(db)
+table = cache.run(documents.table, db)
 st.caption(f"{len(table)} documents")
 st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
 titles = dict(zip(table["id"], table["title"]))

@@ -5,7 +5,7 @@ import streamlit as st
 from qualbench import agreement, codebook, documents, retrieval, store
 from qualbench.export import docx as docx_export, tables
 from qualbench.filters import Filters
-from ui import project, show, widgets
+from ui import cache, project, show, widgets
 
 COMBINE = {"or": "OR (any of them)", "and": "AND (where one coder's codings overlap)", "not": "NOT (without)"}
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,12 +24,12 @@ children = left.toggle("A code includes its sub-codes", value=True, key="ex_chil
 context = middle.select_slider("Context", ["none", 100, 200, 500, "turn"], value=200, key="ex_context",
                                help="characters either side (widened to whole words), or the whole turn")
 with st.expander("Filters"):
-    listing = documents.list_documents(db)
+    listing = cache.run(documents.list_documents, db)
     titles = dict(zip(listing["id"].astype(int), listing["title"]))
     cols = st.columns(3)
     chosen_docs = cols[0].multiselect("Documents", list(titles), format_func=titles.get, key="ex_documents")
     kinds = cols[1].multiselect("Document kinds", list(store.DOCUMENT_KINDS), key="ex_kinds")
-    coders = cols[2].multiselect("Coders", agreement.coders_with_codings(db), key="ex_coders")
+    coders = cols[2].multiselect("Coders", cache.run(agreement.coders_with_codings, db), key="ex_coders")
     attributes = {}
     for i, (name, values) in enumerate(documents.attribute_values(db).items()):
         if chosen := cols[i % 3].multiselect(show.md(name), values, key=f"ex_attr_{name}"):
@@ -45,7 +45,7 @@ with widgets.error_box():
     query = retrieval.Query(codes=codes, combine=combine, other=other if combine != "or" else [], children=children, words=words,
                             filters=Filters(documents=chosen_docs or None, kinds=kinds or None, attributes=attributes, coders=coders or None),
                             created_from=since, created_to=until, context=0 if context == "none" else context)
-    frame = retrieval.excerpts(db, query)
+    frame = cache.run(retrieval.excerpts, db, query)
     st.subheader(retrieval.counts_text(frame))
     st.caption(" · ".join(f"**{show.md(k)}**: {show.md(v)}" for k, v in frame.attrs["description"]))
     if combine == "and":  # one row per stretch, its coders, the same-coder pairs of codings behind it

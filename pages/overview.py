@@ -3,10 +3,10 @@
 import streamlit as st
 
 from qualbench import analysis, documents
-from ui import project, show, widgets
+from ui import cache, project, show, widgets
 
 db = project.db()
-facts = analysis.summary(db)
+facts = cache.run(analysis.summary, db)
 show.title(facts["project"])
 widgets.flash()
 cols = st.columns(5)
@@ -17,6 +17,6 @@ for col, (label, key) in zip(cols, [("Documents", "documents"), ("Coded document
 if not project.coder():
     st.info("Choose who is coding in the sidebar; every coding and change is recorded under that name.")
 st.subheader("Documents")
-table = documents.table(db)
+table = cache.run(documents.table, db)
 shown = [c for c in ["title", "kind", "site", "area", "role", "words", "codings"] if c in table]
 st.dataframe(table[shown], hide_index=True, width="stretch")

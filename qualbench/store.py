@@ -527,6 +527,16 @@ def refuse_project_file(db: sqlite_utils.Database, path: str | os.PathLike, *, w
         raise QualbenchError(f"{path} is this project's own file, not {what}.")
 
 
+def state(db: sqlite_utils.Database) -> int:
+    """A number that changes with every change to the project, by any process: the last ``events`` id.
+
+    Every change writes its ``events`` row in the same transaction, so figures computed
+    from the project can be cached on this number (ui/cache.py): a rerun that changed
+    nothing recomputes nothing, and a coding made by the CLI invalidates the cache at once.
+    """
+    return db.execute("SELECT ifnull(max(id), 0) FROM events").fetchone()[0]
+
+
 def later_change(db: sqlite_utils.Database, event: dict) -> dict | None:
     """The newest change to the same thing (entity and id) after ``event`` that still stands, if any.
 

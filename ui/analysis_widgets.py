@@ -7,14 +7,14 @@ import streamlit as st
 from qualbench import agreement, documents, store
 from qualbench.filters import Filters
 
-from . import project, show, widgets
+from . import cache, project, show, widgets
 
 
 def filters(db, *, key: str) -> tuple[Filters, bool]:
     """Coder, kind and attribute filters plus the rollup switch, in one expander."""
     with st.expander("Filters"):
         left, right = st.columns(2)
-        coders = left.multiselect("Coders (none chosen: all)", agreement.coders_with_codings(db), key=f"{key}_coders")
+        coders = left.multiselect("Coders (none chosen: all)", cache.run(agreement.coders_with_codings, db), key=f"{key}_coders")
         kinds = right.multiselect("Document kinds", list(store.DOCUMENT_KINDS), key=f"{key}_kinds")
         attributes = {}
         values = documents.attribute_values(db)  # every case attribute of the project, dates too

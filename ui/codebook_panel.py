@@ -11,7 +11,7 @@ import streamlit as st
 from qualbench import codebook, coding
 from qualbench.export import docx as docx_export, refi
 
-from . import project, show, widgets
+from . import cache, project, show, widgets
 
 TOP = "(top level)"
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -68,7 +68,7 @@ def tree_table(db, all_codes: list[dict]) -> None:
     """The codebook as a table: the code indented by depth, its colour as a swatch, its counts."""
     import pandas as pd
 
-    counts = codebook.counts(db).set_index("id")
+    counts = cache.run(codebook.counts, db).set_index("id")
     frame = pd.DataFrame([{
         "code": "\u2003" * c["depth"] + ("└ " if c["depth"] else "") + c["name"],
         "colour": c["color"], "key": c.get("shortcut") or "",
